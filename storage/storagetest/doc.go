@@ -1,0 +1,14 @@
+// Package storagetest is the conformance suite of the storage contract.
+// Every adapter, ours and third parties', proves itself by calling Run from
+// one test:
+//
+//	func TestConformance(t *testing.T) {
+//		storagetest.Run(t, storagetest.Harness{
+//			NewStore: func(t *testing.T) storage.Store { ... },
+//		})
+//	}
+//
+// Run checks every obligation the storage package documents: the error
+// kinds, versions, transactions and rollback, concurrency, listing order
+// and paging, and the round trip of times, money and text.
+package storagetest
