@@ -1,0 +1,62 @@
+package completeevent_test
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	ce "github.com/completeevent/completeevent-go/completeevent"
+)
+
+func ExampleTier_Validate() {
+	event := &ce.Event{
+		Title: "Monthly meetup", TimeZone: "Europe/Amsterdam", Status: ce.EventDraft,
+		StartsAt: time.Date(2026, 10, 24, 17, 0, 0, 0, time.UTC),
+		EndsAt:   time.Date(2026, 10, 24, 20, 0, 0, 0, time.UTC),
+	}
+	tier := &ce.Tier{
+		Name:    "Online",
+		Price:   ce.Money{Amount: 500, Currency: "EUR"},
+		JoinURL: "http://meet.example.com/abc",
+	}
+	err := tier.Validate(event)
+	fmt.Println(errors.Is(err, ce.ErrInvalid), ce.ErrorField(err))
+	fmt.Println(err)
+
+	tier.JoinURL = "https://meet.example.com/abc"
+	fmt.Println(tier.Validate(event), tier.Virtual())
+	// Output:
+	// true joinUrl
+	// invalid: joinUrl: must be an absolute https URL, got scheme "http"
+	// <nil> true
+}
+
+func ExampleMoney_String() {
+	fmt.Println(ce.Money{Amount: 1250, Currency: "EUR"})
+	fmt.Println(ce.Money{Amount: 1200, Currency: "JPY"})
+	// Output:
+	// EUR 12.50
+	// JPY 1200
+}
+
+func ExampleNewID() {
+	id := ce.NewID(ce.PrefixEvent, time.Now())
+	fmt.Println(ce.ValidID(ce.PrefixEvent, id), len(id))
+	// Output: true 30
+}
+
+func ExampleNewAPIKey() {
+	token, key := ce.NewAPIKey("org_01", "CRM sync", time.Now())
+	// Show token to the user once; store key, which holds only its hash.
+	fmt.Println(key.Hash == ce.HashAPIKeyToken(token))
+	// Output: true
+}
+
+func ExampleError() {
+	err := fmt.Errorf("publish: %w", ce.NotFound("event %s not found", "evt_1"))
+	var e *ce.Error
+	if errors.As(err, &e) && errors.Is(err, ce.ErrNotFound) {
+		fmt.Println(e.Message)
+	}
+	// Output: event evt_1 not found
+}
