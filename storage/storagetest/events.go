@@ -99,12 +99,14 @@ func testEventList(t *testing.T, s storage.Store) {
 	org, other := newOrg(t, s), newOrg(t, s)
 	createEvent(t, s, other, base)
 
-	// Created out of order, with ties on StartsAt broken by id.
+	// Created out of order, with ties on StartsAt broken by id, and
+	// starts that differ by less than a second (or by a microsecond).
 	offsets := []int{5, 1, 3, 1, 4, 1, 2, 0, 3}
+	steps := []time.Duration{0, time.Microsecond, 250 * time.Millisecond, 500 * time.Millisecond, 999999 * time.Microsecond, time.Hour}
 	var want []string
 	byStart := map[int][]string{}
 	for _, h := range offsets {
-		e := createEvent(t, s, org, base.Add(time.Duration(h)*time.Hour))
+		e := createEvent(t, s, org, base.Truncate(time.Second).Add(steps[h]))
 		byStart[h] = append(byStart[h], e.ID)
 	}
 	for h := 0; h <= 5; h++ {

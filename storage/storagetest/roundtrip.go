@@ -25,6 +25,7 @@ func testTimeRoundTrip(t *testing.T, s storage.Store) {
 	}
 	for _, tc := range cases {
 		e := newEvent(org, tc.start)
+		e.UpdatedAt = time.Time{} // a required time left zero stays zero
 		e.Settings = ce.Settings{} // zero times round-trip as zero
 		e.CreatedAt = tc.start
 		if err := s.Events().Create(ctx(t), e); err != nil {
@@ -41,6 +42,9 @@ func testTimeRoundTrip(t *testing.T, s storage.Store) {
 		if got.StartsAt != want || got.EndsAt != want.Add(3*time.Hour) || got.CreatedAt != want {
 			t.Errorf("%s: got startsAt %v endsAt %v createdAt %v, want %v, %v, %v (UTC, microseconds)",
 				tc.name, got.StartsAt, got.EndsAt, got.CreatedAt, want, want.Add(3*time.Hour), want)
+		}
+		if !got.UpdatedAt.IsZero() {
+			t.Errorf("%s: zero updatedAt: got %v, want zero", tc.name, got.UpdatedAt)
 		}
 		if !got.Settings.RegistrationOpensAt.IsZero() || !got.Settings.RegistrationClosesAt.IsZero() {
 			t.Errorf("%s: zero times: got %v and %v, want zero", tc.name,

@@ -40,6 +40,7 @@ func Run(t *testing.T, h Harness) {
 		{"TxCommit", testTxCommit},
 		{"TxRollbackOnError", testTxRollbackOnError},
 		{"TxRollbackOnPanic", testTxRollbackOnPanic},
+		{"TxUsableAfterError", testTxUsableAfterError},
 		{"ConcurrentUpdatesOfOneVersion", testConcurrentSameVersion},
 		{"ConcurrentReadModifyWrite", testConcurrentReadModifyWrite},
 		{"CanceledContext", testCanceledContext},

@@ -199,3 +199,27 @@ func testCanceledContext(t *testing.T, s storage.Store) {
 		t.Errorf("RunInTx with a canceled context: got error %v, function called %v; want context.Canceled, not called", err, called)
 	}
 }
+
+// testTxUsableAfterError checks that a transaction whose function handles
+// an ErrConflict or ErrNotFound from one write goes on and commits the
+// rest: a refused write never silently dooms the whole transaction.
+func testTxUsableAfterError(t *testing.T, s storage.Store) {
+	org := newOrg(t, s)
+	existing := createEvent(t, s, org, base)
+	var later *ce.Event
+	err := s.RunInTx(ctx(t), func(c context.Context, tx storage.Tx) error {
+		dup := newEvent(org, base)
+		dup.ID = existing.ID
+		wantKind(t, "create a duplicate in a transaction", tx.Events().Create(c, dup), ce.ErrConflict)
+		orphan := newTier(newEvent(org, base), "Orphan", 0)
+		wantKind(t, "create a tier of a missing event in a transaction", tx.Tiers().Create(c, orphan), ce.ErrNotFound)
+		later = createEvent(t, tx, org, base)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("RunInTx: %v", err)
+	}
+	if _, err := s.Events().Get(ctx(t), org.ID, later.ID); err != nil {
+		t.Errorf("event written after handled errors: %v, want it committed", err)
+	}
+}

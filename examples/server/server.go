@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/storage"
+	"github.com/completeevent/completeevent-go/ticketing"
+)
+
+// healthTimeout bounds the store check of /healthz.
+const healthTimeout = 2 * time.Second
+
+// server routes the API to the ticketing service.
+type server struct {
+	store  storage.Store
+	svc    *ticketing.Service
+	logger *slog.Logger
+	mux    *http.ServeMux
+}
+
+// newServer returns the server's handler: every route, with request logs.
+// The store is used only to check its health; everything else goes
+// through svc.
+func newServer(store storage.Store, svc *ticketing.Service, logger *slog.Logger) http.Handler {
+	s := &server{store: store, svc: svc, logger: logger, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.Handle("POST /v1/events", s.api(s.createEvent))
+	s.mux.Handle("GET /v1/events", s.api(s.listEvents))
+	s.mux.Handle("GET /v1/events/{id}", s.api(s.getEvent))
+	s.mux.Handle("PATCH /v1/events/{id}", s.api(s.updateEvent))
+	s.mux.Handle("POST /v1/events/{id}/publish", s.api(s.publishEvent))
+	s.mux.Handle("POST /v1/events/{id}/tiers", s.api(s.createTier))
+	s.mux.Handle("GET /v1/events/{id}/tiers", s.api(s.listTiers))
+	s.mux.Handle("GET /v1/tiers/{id}", s.api(s.getTier))
+	s.mux.Handle("PATCH /v1/tiers/{id}", s.api(s.updateTier))
+	s.mux.Handle("DELETE /v1/tiers/{id}", s.api(s.deleteTier))
+	return logRequests(logger)(s)
+}
+
+// ServeHTTP routes r. A request no route matches gets the mux's status,
+// 404 or 405 with its Allow header, with a JSON error body.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	rec := &headerRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	if rec.status == http.StatusMethodNotAllowed {
+		w.Header()["Allow"] = rec.header["Allow"]
+		s.writeError(w, r, &requestError{code: codeMethodNotAllowed, message: r.Method + " is not allowed here"})
+		return
+	}
+	s.writeError(w, r, ce.NotFound("no such route: %s %s", r.Method, r.URL.Path))
+}
+
+// headerRecorder keeps the status and headers of a response and drops its
+// body.
+type headerRecorder struct {
+	header http.Header
+	status int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(status int)      { h.status = status }
+
+// apiHandler handles an authenticated request for key's organization. The
+// error it returns is written by writeError.
+type apiHandler func(w http.ResponseWriter, r *http.Request, key *ce.APIKey) error
+
+// api authenticates each request by its bearer API key, then runs h.
+func (s *server) api(h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key, err := s.authenticate(r)
+		if err == nil {
+			err = h(w, r, key)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// authenticate returns the API key of the request's
+// "Authorization: Bearer <token>" header, or ErrUnauthorized.
+func (s *server) authenticate(r *http.Request) (*ce.APIKey, error) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return nil, ce.Unauthorized(`send an API key as "Authorization: Bearer <key>"`)
+	}
+	return s.svc.Authenticate(r.Context(), token)
+}
+
+// healthz answers 200 if the store answers within healthTimeout, else 503.
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+	defer cancel()
+	if _, err := s.store.Organizations().Count(ctx); err != nil {
+		s.logger.ErrorContext(ctx, "health check failed", "err", err)
+		s.writeJSON(w, r, http.StatusServiceUnavailable, health{Status: "unavailable"})
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, health{Status: "ok"})
+}
+
+// health is the body of /healthz.
+type health struct {
+	Status string `json:"status"`
+}
+
+// logRequests returns a middleware that logs each request's method, path,
+// status and duration.
+func logRequests(logger *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			sw := &statusWriter{ResponseWriter: w}
+			next.ServeHTTP(sw, r)
+			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", sw.statusCode()),
+				slog.Duration("duration", time.Since(start)),
+			)
+		})
+	}
+}
+
+// statusWriter remembers the status of the response it passes on.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// statusCode returns the status sent, 200 if the handler sent nothing.
+func (w *statusWriter) statusCode() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}

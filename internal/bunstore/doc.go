@@ -1,0 +1,39 @@
+// Package bunstore implements the storage contract once, on bun, for the two
+// SQL adapters: storage/sqlitestore (modernc.org/sqlite) and storage/pgstore
+// (pgdriver). It holds the bun models of the tables, their conversion to and
+// from the completeevent types, the queries of every repository, the
+// transaction handling and the versioned schema migrations with their SQL
+// per dialect. An adapter only opens its database, says how to recognize
+// its driver's constraint errors (Config.Classify) and wraps the result.
+//
+// # Storage format
+//
+// Tables are prefixed with "ce_" so that pgstore can share a database with
+// the application that embeds it. Times are stored normalized by
+// storage.NormalizeTime (UTC, microseconds): as timestamptz on PostgreSQL
+// and, on SQLite, as bun writes a time.Time, the text
+// "2006-01-02 15:04:05.999999+00:00" in a TIMESTAMP column, which
+// round-trips exactly and, always in UTC with four-digit years and trailing
+// zeros of the fraction dropped, sorts as text in time order ('+' sorts
+// before '.' and the digits). A time the domain may leave unset (a
+// registration or sales window bound) is NULL when zero; a required time is
+// never NULL and stores the zero time as 0001-01-01 00:00:00 UTC, which
+// reads back as the zero time. Event settings are plain columns, not a JSON
+// document, so their times get the same treatment and later queries can
+// filter on them. On PostgreSQL the identifier columns use the "C"
+// collation, so that ordering by id is byte order on every database, as on
+// SQLite and memstore.
+//
+// # Errors
+//
+// Unique violations become completeevent.ErrConflict and foreign-key
+// violations completeevent.ErrNotFound; the Config.Classify of the adapter
+// recognizes them, so that this package imports no SQL driver. Every other
+// failure is wrapped with the adapter's name.
+//
+// On PostgreSQL a failed statement aborts the enclosing transaction, and a
+// later COMMIT silently rolls back. So that a caller inside a transaction
+// may handle an ErrConflict or ErrNotFound and carry on, as with memstore
+// and SQLite, every statement that can violate a constraint runs in a
+// savepoint when the store works inside a PostgreSQL transaction.
+package bunstore
