@@ -25,7 +25,7 @@ func testTimeRoundTrip(t *testing.T, s storage.Store) {
 	}
 	for _, tc := range cases {
 		e := newEvent(org, tc.start)
-		e.UpdatedAt = time.Time{} // a required time left zero stays zero
+		e.UpdatedAt = time.Time{}  // a required time left zero stays zero
 		e.Settings = ce.Settings{} // zero times round-trip as zero
 		e.CreatedAt = tc.start
 		if err := s.Events().Create(ctx(t), e); err != nil {
