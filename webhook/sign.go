@@ -1,0 +1,138 @@
+package webhook
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Signer signs a webhook body. The sending side depends on this interface;
+// [HMACSigner] implements it. Implementations must be safe for concurrent
+// use.
+type Signer interface {
+	// Sign returns the X-CompleteEvent-Signature value for payload.
+	Sign(payload []byte) string
+}
+
+var _ Signer = (*HMACSigner)(nil)
+
+// HMACSigner signs bodies with one endpoint secret, both ways the wire format
+// defines: Sign for X-CompleteEvent-Signature and SignStandard for
+// webhook-signature. Make it with NewSigner. It is safe for concurrent use.
+type HMACSigner struct {
+	key *hmacKey // the whole secret string, for Sign
+
+	// std is the Standard Webhooks key, the decoded secret; nil, with
+	// stdErr set, if the secret does not decode.
+	std    *hmacKey
+	stdErr error
+}
+
+// NewSigner returns a signer for secret, normally "whsec_" followed by the
+// standard base64 of random bytes, as NewSecret makes. It panics if secret
+// is empty: an empty key would let anyone forge signatures. A secret that is
+// not in the "whsec_" form still signs with Sign; SignStandard then returns
+// ErrInvalidSecret.
+func NewSigner(secret string) *HMACSigner {
+	if secret == "" {
+		panic("webhook: NewSigner: empty secret")
+	}
+	s := &HMACSigner{key: newHMACKey([]byte(secret))}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, SecretPrefix))
+	switch {
+	case err != nil:
+		s.stdErr = fmt.Errorf("%w: after %q: %v", ErrInvalidSecret, SecretPrefix, err)
+	case len(key) == 0:
+		s.stdErr = fmt.Errorf("%w: no key after %q", ErrInvalidSecret, SecretPrefix)
+	default:
+		s.std = newHMACKey(key)
+	}
+	return s
+}
+
+// Sign returns the lowercase hexadecimal HMAC-SHA256 of payload keyed with
+// the bytes of the whole secret string: the X-CompleteEvent-Signature value,
+// the same as
+//
+//	printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"
+//
+// Sign is safe for concurrent use.
+func (s *HMACSigner) Sign(payload []byte) string {
+	st := s.key.get()
+	st.h.Write(payload)
+	sig := hex.EncodeToString(st.finish())
+	s.key.put(st)
+	return sig
+}
+
+// SignStandard returns this secret's entry of the Standard Webhooks
+// webhook-signature header, "v1," followed by the standard base64
+// HMAC-SHA256 of "{id}.{timestamp in Unix seconds}.{payload}" keyed with the
+// base64-decoded part of the secret after "whsec_". It returns an error
+// wrapping ErrInvalidSecret if that part does not decode. SignStandard is
+// safe for concurrent use.
+func (s *HMACSigner) SignStandard(id string, timestamp time.Time, payload []byte) (string, error) {
+	if s.std == nil {
+		return "", s.stdErr
+	}
+	var unix [20]byte
+	st := s.std.get()
+	st.h.Write([]byte(id))
+	st.h.Write([]byte{'.'})
+	st.h.Write(strconv.AppendInt(unix[:0], timestamp.Unix(), 10))
+	st.h.Write([]byte{'.'})
+	st.h.Write(payload)
+	sig := "v1," + base64.StdEncoding.EncodeToString(st.finish())
+	s.std.put(st)
+	return sig, nil
+}
+
+// SetHeaders sets on h every header of one delivery of body, an envelope
+// that Encode made: Content-Type, User-Agent, X-CompleteEvent-Event,
+// X-CompleteEvent-Id and X-CompleteEvent-Signature (signed by current), and
+// the Standard Webhooks webhook-id, webhook-timestamp and webhook-signature,
+// the last with one entry per signer, current first, so that receivers
+// holding either secret verify it while a rotation overlaps. The id, type
+// and timestamp come from body itself, so the headers cannot contradict it.
+//
+// SetHeaders returns an error wrapping ErrMalformedPayload if body is not an
+// envelope, or ErrInvalidSecret if a signer's secret cannot sign the
+// Standard Webhooks way; h is left unchanged then. It is safe for concurrent
+// use with distinct h.
+func SetHeaders(h http.Header, body []byte, current *HMACSigner, previous ...*HMACSigner) error {
+	ev, err := Decode(body)
+	if err != nil {
+		return err
+	}
+	entries := make([]string, 0, 1+len(previous))
+	for _, s := range append([]*HMACSigner{current}, previous...) {
+		e, err := s.SignStandard(ev.ID, ev.Timestamp, body)
+		if err != nil {
+			return err
+		}
+		entries = append(entries, e)
+	}
+	h.Set("Content-Type", ContentType)
+	h.Set("User-Agent", UserAgent)
+	h.Set(HeaderEvent, ev.Type)
+	h.Set(HeaderID, ev.ID)
+	h.Set(HeaderSignature, current.Sign(body))
+	h.Set(HeaderWebhookID, ev.ID)
+	h.Set(HeaderWebhookTimestamp, strconv.FormatInt(ev.Timestamp.Unix(), 10))
+	h.Set(HeaderWebhookSignature, strings.Join(entries, " "))
+	return nil
+}
+
+// NewSecret returns a new endpoint secret: "whsec_" followed by the standard
+// base64 of 24 bytes from crypto/rand, 38 characters in all. It is shown to
+// the organizer once. NewSecret is safe for concurrent use.
+func NewSecret() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return SecretPrefix + base64.StdEncoding.EncodeToString(b[:])
+}
