@@ -113,7 +113,9 @@ func TestImportRules(t *testing.T) {
 		{
 			"the SQLite adapter never reaches PostgreSQL's driver",
 			func(p string) bool { return under(p, "storage/sqlitestore") },
-			func(d string) bool { return !under(d, "storage/pgstore") && !strings.HasPrefix(d, "github.com/uptrace/bun/driver/pgdriver") },
+			func(d string) bool {
+				return !under(d, "storage/pgstore") && !strings.HasPrefix(d, "github.com/uptrace/bun/driver/pgdriver")
+			},
 		},
 		{
 			"the PostgreSQL adapter never reaches SQLite's driver",
