@@ -28,6 +28,14 @@
 //     only a context, such as a webhook dispatcher, writes in the same
 //     transaction. Transactions are serializable with respect to the
 //     conflicts this contract names; nested RunInTx calls are not supported.
+//     Functions registered with Tx.AfterCommit run after a commit and never
+//     after a rollback.
+//   - Webhook outbox. WebhookDeliveries.Publish fans a message out to the
+//     endpoints subscribed at that moment, in the caller's transaction.
+//     WebhookDeliveries.Claim leases due deliveries so that no two workers,
+//     in one process or many, ever hold one delivery at once, and claims it
+//     again once the lease expires; Finish and Release act only under the
+//     delivery's latest lease. The delivery log lists newest first.
 //   - Concurrency. A Store is safe for concurrent use by many goroutines;
 //     a Tx belongs to the goroutine running the transaction.
 //   - Text and money. Any valid UTF-8 text without NUL characters (which

@@ -29,6 +29,14 @@ type Store interface {
 // it was given to runs, and only on that function's goroutine.
 type Tx interface {
 	Repositories
+
+	// AfterCommit registers fn to run once the transaction has committed,
+	// after its writes are visible to other transactions and before
+	// RunInTx returns, on the goroutine that called RunInTx; functions
+	// run in the order they were registered. If the transaction rolls
+	// back, they never run. fn must not block: a webhook dispatcher uses
+	// it to wake the local delivery worker at once.
+	AfterCommit(fn func())
 }
 
 // Repositories gives access to each kind of record.
@@ -37,6 +45,8 @@ type Repositories interface {
 	APIKeys() APIKeys
 	Events() Events
 	Tiers() Tiers
+	WebhookEndpoints() WebhookEndpoints
+	WebhookDeliveries() WebhookDeliveries
 }
 
 type txKey struct{}
@@ -82,6 +92,10 @@ type APIKeys interface {
 type EventFilter struct {
 	// Status, if set, keeps only events with that status.
 	Status ce.EventStatus
+	// SeriesID, if set, keeps only the events of that recurring series:
+	// those whose SeriesID is it (the first event of a series carries its
+	// own id).
+	SeriesID string
 	// After, if set, is the id of the last event of the previous page:
 	// the listing continues after it. An id of another organization or of
 	// no event is ErrNotFound.
@@ -95,6 +109,13 @@ type Events interface {
 	// Create stores a new event with Version 1. It returns ErrNotFound if
 	// its organization does not exist and ErrConflict if the id exists.
 	Create(ctx context.Context, e *ce.Event) error
+	// CreateMany stores new events like Create, all or none: if one of
+	// them cannot be stored, none is, and the error is the one Create
+	// would return for it (an id given twice in events is ErrConflict).
+	// An empty list stores nothing. Adapters write the records in as few
+	// statements as the database allows, not one per record: a recurring
+	// series creates hundreds at once.
+	CreateMany(ctx context.Context, events []*ce.Event) error
 	// Get returns the organization's event with the id, or ErrNotFound.
 	Get(ctx context.Context, organizationID, id string) (*ce.Event, error)
 	// List returns the organization's events ordered by StartsAt, then by
@@ -113,12 +134,24 @@ type Tiers interface {
 	// its event does not exist in its organization, and ErrConflict if
 	// the id exists or the event has a tier of the same name.
 	Create(ctx context.Context, t *ce.Tier) error
+	// CreateMany stores new tiers like Create, all or none: if one of them
+	// cannot be stored, none is, and the error is the one Create would
+	// return for it (an id, or a name within one event, given twice in
+	// tiers is ErrConflict). An empty list stores nothing. Adapters write
+	// the records in as few statements as the database allows, not one
+	// per record: a duplicated event copies hundreds of tiers at once.
+	CreateMany(ctx context.Context, tiers []*ce.Tier) error
 	// Get returns the organization's tier with the id, or ErrNotFound.
 	Get(ctx context.Context, organizationID, id string) (*ce.Tier, error)
 	// ListByEvent returns the tiers of the organization's event ordered by
 	// Position, then by id; an empty list for an event with no tiers or
 	// that does not exist.
 	ListByEvent(ctx context.Context, organizationID, eventID string) ([]*ce.Tier, error)
+	// CountByEvents returns the number of tiers of each of the
+	// organization's events with the ids, in one query. Events without
+	// tiers, of another organization or that do not exist are absent from
+	// the map; an empty list of ids gives an empty map.
+	CountByEvents(ctx context.Context, organizationID string, eventIDs []string) (map[string]int, error)
 	// Update replaces the stored tier of t's organization and id with t
 	// and increments its Version. It returns ErrNotFound if there is no
 	// such tier, and ErrConflict if t.Version is not the stored version or

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/txretry"
 	"github.com/completeevent/completeevent-go/storage"
 )
 
@@ -139,7 +140,7 @@ func (s *Service) ListEvents(ctx context.Context, orgID string, f storage.EventF
 // outside the event.
 func (s *Service) UpdateEvent(ctx context.Context, orgID, id string, u EventUpdate) (*ce.Event, error) {
 	var out *ce.Event
-	err := s.change(ctx, u.Version != 0, func(ctx context.Context, tx storage.Tx) error {
+	err := txretry.Run(ctx, s.store, u.Version != 0, func(ctx context.Context, tx storage.Tx) error {
 		e, err := tx.Events().Get(ctx, orgID, id)
 		if err != nil {
 			return err
@@ -159,7 +160,7 @@ func (s *Service) UpdateEvent(ctx context.Context, orgID, id string, u EventUpda
 			}
 		}
 		if err := tx.Events().Update(ctx, e); err != nil {
-			return staleOnWrite(err)
+			return txretry.Stale(err)
 		}
 		out = e
 		return nil
@@ -192,7 +193,7 @@ func checkTiersFit(ctx context.Context, tx storage.Tx, e *ce.Event) error {
 func (s *Service) PublishEvent(ctx context.Context, orgID, id string) (*ce.Event, error) {
 	var out *ce.Event
 	var published bool
-	err := s.change(ctx, false, func(ctx context.Context, tx storage.Tx) error {
+	err := txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
 		e, err := tx.Events().Get(ctx, orgID, id)
 		if err != nil {
 			return err
@@ -207,7 +208,7 @@ func (s *Service) PublishEvent(ctx context.Context, orgID, id string) (*ce.Event
 		e.Status = ce.EventPublished
 		e.UpdatedAt = s.now()
 		if err := tx.Events().Update(ctx, e); err != nil {
-			return staleOnWrite(err)
+			return txretry.Stale(err)
 		}
 		out, published = e, true
 		return nil

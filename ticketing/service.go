@@ -1,8 +1,6 @@
 package ticketing
 
 import (
-	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -41,42 +39,6 @@ func New(store storage.Store, opts *Options) *Service {
 		}
 	}
 	return s
-}
-
-// errStale marks a write that storage refused because the record changed
-// since the transaction read it. It never leaves the service: change
-// returns the conflict it carries.
-type errStale struct{ err error }
-
-func (e errStale) Error() string { return e.err.Error() }
-
-// staleOnWrite marks a conflict from a storage write as stale, so that
-// change retries it.
-func staleOnWrite(err error) error {
-	if errors.Is(err, ce.ErrConflict) {
-		return errStale{err}
-	}
-	return err
-}
-
-// change runs fn in a transaction. If fn's write was refused as stale and
-// the caller did not pin the version it expects, it runs fn once more in a
-// new transaction, on a fresh read.
-func (s *Service) change(ctx context.Context, pinned bool, fn func(ctx context.Context, tx storage.Tx) error) error {
-	attempts := 2
-	if pinned {
-		attempts = 1
-	}
-	var err error
-	for range attempts {
-		err = s.store.RunInTx(ctx, fn)
-		var stale errStale
-		if !errors.As(err, &stale) {
-			return err
-		}
-		err = stale.err
-	}
-	return err
 }
 
 // checkVersion reports ErrConflict if the caller pinned a version (want is

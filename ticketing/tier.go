@@ -5,6 +5,7 @@ import (
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/txretry"
 	"github.com/completeevent/completeevent-go/storage"
 )
 
@@ -118,7 +119,7 @@ func (s *Service) ListTiers(ctx context.Context, orgID, eventID string) ([]*ce.T
 // documentation), or if another tier of the event has the new name.
 func (s *Service) UpdateTier(ctx context.Context, orgID, id string, u TierUpdate) (*ce.Tier, error) {
 	var out *ce.Tier
-	err := s.change(ctx, u.Version != 0, func(ctx context.Context, tx storage.Tx) error {
+	err := txretry.Run(ctx, s.store, u.Version != 0, func(ctx context.Context, tx storage.Tx) error {
 		t, err := tx.Tiers().Get(ctx, orgID, id)
 		if err != nil {
 			return err
@@ -136,7 +137,7 @@ func (s *Service) UpdateTier(ctx context.Context, orgID, id string, u TierUpdate
 			return err
 		}
 		if err := tx.Tiers().Update(ctx, t); err != nil {
-			return staleOnWrite(err)
+			return txretry.Stale(err)
 		}
 		out = t
 		return nil

@@ -49,6 +49,17 @@
 //
 // Package webhooktest builds signed requests for a receiver's tests.
 //
+// # Sending
+//
+// The sending side (package webhook/outbox) posts each delivery with a
+// [Sender]: its own HTTP transport that never follows redirects, caps what
+// it reads of a response, records the phase timings of every attempt and
+// classifies its failure ([ErrorClass]), and whose dialer refuses loopback,
+// private, link-local, shared, multicast and cloud-metadata addresses after
+// DNS resolution, so a name that resolves to an internal address is refused
+// too. [ValidateEndpointURL] checks an endpoint's URL when it is registered.
+// Services publish through the [Dispatcher] interface.
+//
 // The package depends on the standard library and package completeevent
-// only.
+// only, so a receiver's build stays light.
 package webhook

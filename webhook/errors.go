@@ -36,6 +36,27 @@ var (
 	// signature: what follows "whsec_" is not standard base64 of at least
 	// one byte.
 	ErrInvalidSecret = errors.New("webhook: invalid secret")
+
+	// ErrBlockedAddress means a Sender refused to send a delivery because
+	// of its SSRF rules: the URL is plain http, names the local host or is
+	// an IP literal in a blocked range, or the name resolved to an address
+	// in a blocked range (loopback, private, link-local, CGNAT, multicast,
+	// unspecified, cloud metadata…), and AllowPrivateNetworks is off. No
+	// packet was sent to the address.
+	ErrBlockedAddress = errors.New("webhook: blocked address")
+
+	// ErrRedirect means the receiver answered with a 3xx status. A Sender
+	// never follows redirects; the error names the Location.
+	ErrRedirect = errors.New("webhook: redirect not followed")
+
+	// ErrUnexpectedStatus means the receiver answered with a status that is
+	// neither 2xx nor 3xx.
+	ErrUnexpectedStatus = errors.New("webhook: unexpected status")
+
+	// ErrInvalidDelivery means a Sender could not send a delivery as given:
+	// a URL that is not absolute http(s), a body that is not an envelope,
+	// no signer, or a secret that cannot sign. Nothing was sent.
+	ErrInvalidDelivery = errors.New("webhook: invalid delivery")
 )
 
 // StatusCode returns the HTTP status with which a receiver answers a request

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -11,28 +12,77 @@ import (
 )
 
 // apiRoute is one route of the API, with a body that would succeed for
-// the records' own organization. "{event}" and "{tier}" in its path stand
-// for ids.
+// the records' own organization. "{event}", "{tier}", "{endpoint}" and
+// "{delivery}" in its path stand for ids.
 type apiRoute struct {
 	method string
 	path   string
 	body   string
 }
 
-// apiRoutes are all the routes of the API that name an event or a tier.
+// apiRoutes are all the routes of the API that name a record.
 var apiRoutes = []apiRoute{
 	{"GET", "/v1/events/{event}", ""},
 	{"PATCH", "/v1/events/{event}", `{"title":"Taken over"}`},
 	{"POST", "/v1/events/{event}/publish", ""},
+	{"POST", "/v1/events/{event}/duplicate", `{"startsAt":"2026-06-01T19:00:00+02:00","recurringInstance":true}`},
+	{"GET", "/v1/events/{event}/series", ""},
+	{"POST", "/v1/events/{event}/series", `{"rule":"FREQ=WEEKLY;COUNT=2"}`},
+	{"POST", "/v1/events/{event}/series/preview", `{"rule":"FREQ=WEEKLY;COUNT=2"}`},
 	{"POST", "/v1/events/{event}/tiers", `{"name":"Intruder","price":{"amount":0,"currency":"EUR"}}`},
 	{"GET", "/v1/events/{event}/tiers", ""},
 	{"GET", "/v1/tiers/{tier}", ""},
 	{"PATCH", "/v1/tiers/{tier}", `{"name":"Taken over"}`},
 	{"DELETE", "/v1/tiers/{tier}", ""},
+	{"GET", "/v1/webhook-endpoints/{endpoint}", ""},
+	{"PATCH", "/v1/webhook-endpoints/{endpoint}", `{"url":"https://intruder.example.com/"}`},
+	{"DELETE", "/v1/webhook-endpoints/{endpoint}", ""},
+	{"POST", "/v1/webhook-endpoints/{endpoint}/rotate-secret", ""},
+	{"POST", "/v1/webhook-endpoints/{endpoint}/test", ""},
+	{"GET", "/v1/webhook-endpoints/{endpoint}/deliveries", ""},
+	{"GET", "/v1/webhook-deliveries/{delivery}", ""},
+	{"POST", "/v1/webhook-deliveries/{delivery}/resend", ""},
 }
 
-func (r apiRoute) url(eventID, tierID string) string {
-	return strings.NewReplacer("{event}", eventID, "{tier}", tierID).Replace(r.path)
+// recordIDs are the ids that the placeholders of apiRoute paths stand for.
+type recordIDs struct {
+	event, tier, endpoint, delivery string
+}
+
+func (r apiRoute) url(ids recordIDs) string {
+	return strings.NewReplacer("{event}", ids.event, "{tier}", ids.tier,
+		"{endpoint}", ids.endpoint, "{delivery}", ids.delivery).Replace(r.path)
+}
+
+// createRecords creates, with the key, an event, a tier of it, a webhook
+// endpoint subscribed to every type and a delivery to it, and returns
+// their ids.
+func (a *testAPI) createRecords(t *testing.T, key string) recordIDs {
+	t.Helper()
+	event := a.createEvent(t, key)
+	tier := a.createTier(t, key, event.ID)
+	endpoint, delivery := a.createEndpointWithDelivery(t, key)
+	return recordIDs{event: event.ID, tier: tier.ID, endpoint: endpoint.ID, delivery: delivery.ID}
+}
+
+// missingIDs returns ids of the kinds of ids that no record has.
+func missingIDs() recordIDs {
+	now := time.Now()
+	return recordIDs{
+		event:    ce.NewID(ce.PrefixEvent, now),
+		tier:     ce.NewID(ce.PrefixTier, now),
+		endpoint: ce.NewID(ce.PrefixWebhookEndpoint, now),
+		delivery: ce.NewID(ce.PrefixWebhookDelivery, now),
+	}
+}
+
+// unifier replaces the ids of records with "ID", to compare messages.
+func unifier(records ...recordIDs) *strings.Replacer {
+	var pairs []string
+	for _, r := range records {
+		pairs = append(pairs, r.event, "ID", r.tier, "ID", r.endpoint, "ID", r.delivery, "ID")
+	}
+	return strings.NewReplacer(pairs...)
 }
 
 // TestOtherOrganizationGetsNotFound sends organization B's key with
@@ -41,16 +91,18 @@ func (r apiRoute) url(eventID, tierID string) string {
 func TestOtherOrganizationGetsNotFound(t *testing.T) {
 	t.Parallel()
 	api := newTestAPI(t)
-	event := api.createEvent(t, api.keyA)
-	tier := api.createTier(t, api.keyA, event.ID)
-	api.createEvent(t, api.keyB) // B has records of its own.
+	ids := api.createRecords(t, api.keyA)
+	api.createRecords(t, api.keyB) // B has records of its own.
+	eventBefore := mustDo[*ce.Event](t, api, http.StatusOK, "GET", "/v1/events/"+ids.event, api.keyA, "")
+	tierBefore := mustDo[*ce.Tier](t, api, http.StatusOK, "GET", "/v1/tiers/"+ids.tier, api.keyA, "")
+	endpointBefore := mustDo[endpointResponse](t, api, http.StatusOK, "GET", "/v1/webhook-endpoints/"+ids.endpoint, api.keyA, "")
 
 	for _, r := range apiRoutes {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {
-			got := wantError(t, api.do(t, r.method, r.url(event.ID, tier.ID), api.keyB, r.body), http.StatusNotFound, codeNotFound, "")
-			missingEvent, missingTier := ce.NewID(ce.PrefixEvent, event.CreatedAt), ce.NewID(ce.PrefixTier, tier.CreatedAt)
-			missing := wantError(t, api.do(t, r.method, r.url(missingEvent, missingTier), api.keyB, r.body), http.StatusNotFound, codeNotFound, "")
-			unify := strings.NewReplacer(event.ID, "ID", tier.ID, "ID", missingEvent, "ID", missingTier, "ID")
+			got := wantError(t, api.do(t, r.method, r.url(ids), api.keyB, r.body), http.StatusNotFound, codeNotFound, "")
+			missingIDs := missingIDs()
+			missing := wantError(t, api.do(t, r.method, r.url(missingIDs), api.keyB, r.body), http.StatusNotFound, codeNotFound, "")
+			unify := unifier(ids, missingIDs)
 			if unify.Replace(got.Message) != unify.Replace(missing.Message) {
 				t.Errorf("got message %q for another organization's id and %q for a missing one, want the same", got.Message, missing.Message)
 			}
@@ -59,21 +111,35 @@ func TestOtherOrganizationGetsNotFound(t *testing.T) {
 
 	list := mustDo[eventList](t, api, http.StatusOK, "GET", "/v1/events", api.keyB, "")
 	for _, e := range list.Events {
-		if e.ID == event.ID {
-			t.Errorf("organization B's listing holds A's event %s", event.ID)
+		if e.ID == ids.event {
+			t.Errorf("organization B's listing holds A's event %s", ids.event)
 		}
 	}
-	gotEvent := mustDo[*ce.Event](t, api, http.StatusOK, "GET", "/v1/events/"+event.ID, api.keyA, "")
-	if diff := cmp.Diff(event, gotEvent); diff != "" {
+	gotEvent := mustDo[*ce.Event](t, api, http.StatusOK, "GET", "/v1/events/"+ids.event, api.keyA, "")
+	if diff := cmp.Diff(eventBefore, gotEvent); diff != "" {
 		t.Errorf("A's event changed (-want +got):\n%s", diff)
 	}
-	gotTier := mustDo[*ce.Tier](t, api, http.StatusOK, "GET", "/v1/tiers/"+tier.ID, api.keyA, "")
-	if diff := cmp.Diff(tier, gotTier); diff != "" {
+	gotTier := mustDo[*ce.Tier](t, api, http.StatusOK, "GET", "/v1/tiers/"+ids.tier, api.keyA, "")
+	if diff := cmp.Diff(tierBefore, gotTier); diff != "" {
 		t.Errorf("A's tier changed (-want +got):\n%s", diff)
 	}
-	tiers := mustDo[tierList](t, api, http.StatusOK, "GET", "/v1/events/"+event.ID+"/tiers", api.keyA, "")
+	tiers := mustDo[tierList](t, api, http.StatusOK, "GET", "/v1/events/"+ids.event+"/tiers", api.keyA, "")
 	if len(tiers.Tiers) != 1 {
 		t.Errorf("got %d tiers on A's event, want 1", len(tiers.Tiers))
+	}
+	endpoint := mustDo[endpointResponse](t, api, http.StatusOK, "GET", "/v1/webhook-endpoints/"+ids.endpoint, api.keyA, "")
+	if diff := cmp.Diff(endpointBefore, endpoint); diff != "" {
+		t.Errorf("A's webhook endpoint changed (-want +got):\n%s", diff)
+	}
+	endpoints := mustDo[endpointList](t, api, http.StatusOK, "GET", "/v1/webhook-endpoints", api.keyB, "")
+	for _, e := range endpoints.Endpoints {
+		if e.ID == ids.endpoint {
+			t.Errorf("organization B's listing holds A's webhook endpoint %s", ids.endpoint)
+		}
+	}
+	log := mustDo[deliveryList](t, api, http.StatusOK, "GET", "/v1/webhook-endpoints/"+ids.endpoint+"/deliveries", api.keyA, "")
+	if len(log.Deliveries) != 1 || log.Deliveries[0].Status != ce.DeliveryPending || log.Deliveries[0].AttemptCount != 0 {
+		t.Errorf("A's delivery log changed: %+v", log.Deliveries)
 	}
 }
 
@@ -81,11 +147,12 @@ func TestOtherOrganizationGetsNotFound(t *testing.T) {
 func TestUnauthorized(t *testing.T) {
 	t.Parallel()
 	api := newTestAPI(t)
-	event := api.createEvent(t, api.keyA)
-	tier := api.createTier(t, api.keyA, event.ID)
+	ids := api.createRecords(t, api.keyA)
 	routes := append([]apiRoute{
 		{"POST", "/v1/events", validEvent},
 		{"GET", "/v1/events", ""},
+		{"POST", "/v1/webhook-endpoints", validEndpoint},
+		{"GET", "/v1/webhook-endpoints", ""},
 	}, apiRoutes...)
 	headers := []struct {
 		name  string
@@ -101,7 +168,7 @@ func TestUnauthorized(t *testing.T) {
 		for _, h := range headers {
 			t.Run(r.method+" "+r.path+"/"+h.name, func(t *testing.T) {
 				t.Parallel()
-				req := newRequest(r.method, r.url(event.ID, tier.ID), r.body)
+				req := newRequest(r.method, r.url(ids), r.body)
 				if h.value != "" {
 					req.Header.Set("Authorization", h.value)
 				}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"strconv"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
 	"github.com/completeevent/completeevent-go/storage"
@@ -81,15 +80,12 @@ func (s *server) createEvent(w http.ResponseWriter, r *http.Request, key *ce.API
 }
 
 func (s *server) listEvents(w http.ResponseWriter, r *http.Request, key *ce.APIKey) error {
-	q := r.URL.Query()
-	f := storage.EventFilter{Status: ce.EventStatus(q.Get("status")), After: q.Get("after")}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 {
-			return ce.Invalid("limit", "must be a whole number from 1 to %d", storage.MaxPageLimit)
-		}
-		f.Limit = n
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
 	}
+	q := r.URL.Query()
+	f := storage.EventFilter{Status: ce.EventStatus(q.Get("status")), After: q.Get("after"), Limit: limit}
 	list, err := s.svc.ListEvents(r.Context(), key.OrganizationID, f)
 	if err != nil {
 		return err

@@ -14,14 +14,18 @@ import (
 	"testing"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/recurrence"
 	"github.com/completeevent/completeevent-go/storage"
 	"github.com/completeevent/completeevent-go/storage/memstore"
 	"github.com/completeevent/completeevent-go/ticketing"
+	"github.com/completeevent/completeevent-go/webhook"
+	"github.com/completeevent/completeevent-go/webhook/outbox"
 )
 
 // testAPI is a server on a memstore with two organizations, A and B.
 type testAPI struct {
 	handler http.Handler
+	store   storage.Store
 	logs    *syncBuffer
 	keyA    string
 	keyB    string
@@ -41,7 +45,12 @@ func newTestAPIOn(t *testing.T, store storage.Store) *testAPI {
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	svc := ticketing.New(store, &ticketing.Options{Logger: logger})
-	api := &testAPI{handler: newServer(store, svc, logger), logs: logs}
+	series := recurrence.New(store, &recurrence.Options{Logger: logger})
+	// Production rules for endpoint URLs: no private addresses.
+	sender := webhook.NewSender(nil)
+	t.Cleanup(sender.CloseIdleConnections)
+	hooks := outbox.NewService(store, sender, &outbox.Options{Logger: logger})
+	api := &testAPI{handler: newServer(store, svc, series, hooks, logger), logs: logs, store: store}
 	for _, key := range []*string{&api.keyA, &api.keyB} {
 		_, token, err := svc.CreateOrganization(context.Background(), "Org")
 		if err != nil {

@@ -1,5 +1,5 @@
 // Command server is CompleteEvent's reference server: a JSON API over the
-// ticketing service, on an embedded SQLite file by default.
+// ticketing and recurrence services, on an embedded SQLite file by default.
 //
 //	go run ./examples/server
 //
@@ -11,6 +11,10 @@
 //	-db DATABASE_URL    "postgres://…" for PostgreSQL, "memory" for an
 //	                    in-memory store, or the path of a SQLite file
 //	                    (env DATABASE_URL; default "completeevent.db")
+//	-dev-webhooks       DEVELOPMENT ONLY: webhook endpoints may use plain
+//	                    http and loopback or private addresses, so that
+//	                    "go run ./examples/receiver" can be one (env
+//	                    DEV_WEBHOOKS=1); the server warns loudly at start
 //
 // Every /v1 request carries "Authorization: Bearer <API key>" and sees only
 // its organization's records:
@@ -20,15 +24,42 @@
 //	GET    /v1/events/{id}            get an event
 //	PATCH  /v1/events/{id}            change an event
 //	POST   /v1/events/{id}/publish    publish an event
+//	POST   /v1/events/{id}/duplicate  copy an event, as a recurring instance or not
+//	GET    /v1/events/{id}/series     the event's recurring series, with counts
+//	POST   /v1/events/{id}/series     create instances from an RRULE
+//	POST   /v1/events/{id}/series/preview
+//	                                  the dates a rule gives, creating nothing
 //	POST   /v1/events/{id}/tiers      add a ticket tier
 //	GET    /v1/events/{id}/tiers      list an event's tiers
 //	GET    /v1/tiers/{id}             get a tier
 //	PATCH  /v1/tiers/{id}             change a tier
 //	DELETE /v1/tiers/{id}             delete a tier
+//	POST   /v1/webhook-endpoints      add a webhook endpoint; the answer
+//	                                  holds its "secret", shown only then
+//	GET    /v1/webhook-endpoints      list the webhook endpoints
+//	GET    /v1/webhook-endpoints/{id} get an endpoint
+//	PATCH  /v1/webhook-endpoints/{id} change an endpoint (url, eventTypes,
+//	                                  description, enabled, timeoutMs)
+//	DELETE /v1/webhook-endpoints/{id} delete an endpoint and its log
+//	POST   /v1/webhook-endpoints/{id}/rotate-secret
+//	                                  a new secret, shown only then; the old
+//	                                  one keeps signing for 24 hours
+//	POST   /v1/webhook-endpoints/{id}/test
+//	                                  send a ping now: status, timings, error
+//	GET    /v1/webhook-endpoints/{id}/deliveries
+//	                                  the delivery log, newest first
+//	                                  (?limit=&after=)
+//	GET    /v1/webhook-deliveries/{id}
+//	                                  one delivery with its attempts
+//	POST   /v1/webhook-deliveries/{id}/resend
+//	                                  send it again, same message id
 //	GET    /healthz                   is the database reachable?
 //
-// Errors are {"error":{"code":…,"message":…,"field":…}}. SIGINT or SIGTERM
-// stops the server gracefully.
+// A delivery worker runs with the server and sends the webhooks of
+// committed changes at once. Errors are
+// {"error":{"code":…,"message":…,"field":…}}. SIGINT or SIGTERM stops the
+// server gracefully: it finishes the requests in flight, then the webhook
+// deliveries in flight.
 package main
 
 import (

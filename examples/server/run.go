@@ -10,9 +10,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/completeevent/completeevent-go/recurrence"
 	"github.com/completeevent/completeevent-go/ticketing"
+	"github.com/completeevent/completeevent-go/webhook"
+	"github.com/completeevent/completeevent-go/webhook/outbox"
 )
 
 // Server timeouts.
@@ -30,6 +35,9 @@ const (
 type config struct {
 	addr string
 	db   string
+	// devWebhooks lets webhook endpoints use plain http and loopback or
+	// private addresses: for development only.
+	devWebhooks bool
 }
 
 // parseConfig reads the flags in args over the defaults from the
@@ -43,6 +51,15 @@ func parseConfig(args []string, stderr io.Writer, getenv func(string) string) (c
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", cfg.addr, "listen `address` (env ADDR)")
 	fs.StringVar(&cfg.db, "db", cfg.db, "`database`: postgres://…, memory, or a SQLite file path (env DATABASE_URL)")
+	if v := getenv("DEV_WEBHOOKS"); v != "" {
+		dev, err := strconv.ParseBool(v)
+		if err != nil {
+			return config{}, fmt.Errorf("DEV_WEBHOOKS: want 1 or 0, got %q", v)
+		}
+		cfg.devWebhooks = dev
+	}
+	fs.BoolVar(&cfg.devWebhooks, "dev-webhooks", cfg.devWebhooks,
+		"DEVELOPMENT ONLY: let webhook endpoints use plain http and loopback, private and metadata addresses (env DEV_WEBHOOKS=1)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -80,12 +97,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return err
 	}
 
+	if cfg.devWebhooks {
+		warnDevWebhooks(stdout, logger)
+	}
+	sender := webhook.NewSender(&webhook.SenderOptions{AllowPrivateNetworks: cfg.devWebhooks})
+	defer sender.CloseIdleConnections()
+	worker := outbox.NewWorker(store, sender, &outbox.WorkerOptions{Logger: logger})
+	hooks := outbox.NewService(store, sender, &outbox.Options{
+		Logger: logger, AllowPrivateNetworks: cfg.devWebhooks, Notify: worker.Notify,
+	})
+	// The worker outlives the HTTP server: stopped after it, it drains
+	// the deliveries in flight before the store closes.
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	worked := make(chan error, 1)
+	go func() { worked <- worker.Run(workerCtx) }()
+	defer func() {
+		logger.Info("draining webhook deliveries")
+		stopWorker()
+		if werr := <-worked; werr != nil {
+			err = errors.Join(err, fmt.Errorf("webhook worker: %w", werr))
+		}
+	}()
+
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           newServer(store, svc, logger),
+		Handler:           newServer(store, svc, recurrence.New(store, &recurrence.Options{Logger: logger}), hooks, logger),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -111,4 +150,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	<-served // http.ErrServerClosed
 	return nil
+}
+
+// devWebhooksWarning is what the server prints at start with -dev-webhooks.
+const devWebhooksWarning = `WARNING: -dev-webhooks is on.
+Webhook endpoints may use plain http and loopback, private, link-local
+and cloud metadata addresses: anyone with an API key can make this
+server send requests into its own network. For development only;
+never run a server reachable by others this way.`
+
+// warnDevWebhooks prints the warning of -dev-webhooks loudly to stdout and
+// logs it.
+func warnDevWebhooks(stdout io.Writer, logger *slog.Logger) {
+	lines := strings.Split(devWebhooksWarning, "\n")
+	width := 0
+	for _, l := range lines {
+		width = max(width, len(l))
+	}
+	bar := strings.Repeat("!", width+6)
+	fmt.Fprintf(stdout, "\n%s\n", bar)
+	for _, l := range lines {
+		fmt.Fprintf(stdout, "!! %-*s !!\n", width, l)
+	}
+	fmt.Fprintf(stdout, "%s\n\n", bar)
+	logger.Warn("development webhooks: endpoints may use plain http and private addresses", "flag", "-dev-webhooks")
 }

@@ -8,37 +8,55 @@ import (
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/recurrence"
 	"github.com/completeevent/completeevent-go/storage"
 	"github.com/completeevent/completeevent-go/ticketing"
+	"github.com/completeevent/completeevent-go/webhook/outbox"
 )
 
 // healthTimeout bounds the store check of /healthz.
 const healthTimeout = 2 * time.Second
 
-// server routes the API to the ticketing service.
+// server routes the API to the ticketing and recurrence services.
 type server struct {
 	store  storage.Store
 	svc    *ticketing.Service
+	series *recurrence.Service
+	hooks  *outbox.Service
 	logger *slog.Logger
 	mux    *http.ServeMux
 }
 
 // newServer returns the server's handler: every route, with request logs.
 // The store is used only to check its health; everything else goes
-// through svc.
-func newServer(store storage.Store, svc *ticketing.Service, logger *slog.Logger) http.Handler {
-	s := &server{store: store, svc: svc, logger: logger, mux: http.NewServeMux()}
+// through svc, series and hooks (the webhook endpoints and their log).
+func newServer(store storage.Store, svc *ticketing.Service, series *recurrence.Service, hooks *outbox.Service, logger *slog.Logger) http.Handler {
+	s := &server{store: store, svc: svc, series: series, hooks: hooks, logger: logger, mux: http.NewServeMux()}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("POST /v1/events", s.api(s.createEvent))
 	s.mux.Handle("GET /v1/events", s.api(s.listEvents))
 	s.mux.Handle("GET /v1/events/{id}", s.api(s.getEvent))
 	s.mux.Handle("PATCH /v1/events/{id}", s.api(s.updateEvent))
 	s.mux.Handle("POST /v1/events/{id}/publish", s.api(s.publishEvent))
+	s.mux.Handle("POST /v1/events/{id}/duplicate", s.api(s.duplicateEvent))
+	s.mux.Handle("GET /v1/events/{id}/series", s.api(s.getSeries))
+	s.mux.Handle("POST /v1/events/{id}/series", s.api(s.createSeries))
+	s.mux.Handle("POST /v1/events/{id}/series/preview", s.api(s.previewSeries))
 	s.mux.Handle("POST /v1/events/{id}/tiers", s.api(s.createTier))
 	s.mux.Handle("GET /v1/events/{id}/tiers", s.api(s.listTiers))
 	s.mux.Handle("GET /v1/tiers/{id}", s.api(s.getTier))
 	s.mux.Handle("PATCH /v1/tiers/{id}", s.api(s.updateTier))
 	s.mux.Handle("DELETE /v1/tiers/{id}", s.api(s.deleteTier))
+	s.mux.Handle("POST /v1/webhook-endpoints", s.api(s.createEndpoint))
+	s.mux.Handle("GET /v1/webhook-endpoints", s.api(s.listEndpoints))
+	s.mux.Handle("GET /v1/webhook-endpoints/{id}", s.api(s.getEndpoint))
+	s.mux.Handle("PATCH /v1/webhook-endpoints/{id}", s.api(s.updateEndpoint))
+	s.mux.Handle("DELETE /v1/webhook-endpoints/{id}", s.api(s.deleteEndpoint))
+	s.mux.Handle("POST /v1/webhook-endpoints/{id}/rotate-secret", s.api(s.rotateSecret))
+	s.mux.Handle("POST /v1/webhook-endpoints/{id}/test", s.api(s.testEndpoint))
+	s.mux.Handle("GET /v1/webhook-endpoints/{id}/deliveries", s.api(s.listDeliveries))
+	s.mux.Handle("GET /v1/webhook-deliveries/{id}", s.api(s.getDelivery))
+	s.mux.Handle("POST /v1/webhook-deliveries/{id}/resend", s.api(s.resendDelivery))
 	return logRequests(logger)(s)
 }
 

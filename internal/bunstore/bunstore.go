@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -68,26 +69,53 @@ func New(db bun.IDB, cfg Config) *Store {
 // RunInTx runs fn in a transaction of the store's bun.IDB (a savepoint if
 // it is a transaction itself) and commits it if fn returns nil; see
 // storage.Store. Errors of fn come back as they are.
+//
+// After a commit it runs the functions registered with AfterCommit. On a
+// store whose bun.IDB is a caller's transaction, that is when the
+// savepoint is released, before the caller commits.
 func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
-	release, err := s.begin(ctx)
+	t, err := s.runInTx(ctx, fn)
 	if err != nil {
 		return err
 	}
+	for _, f := range t.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// runInTx runs fn in a transaction, in the turn of a writer, and returns
+// the committed transaction.
+func (s *Store) runInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) (*txRepos, error) {
+	release, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
 	defer release()
 	var fnErr error
+	t := &txRepos{}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		r := newRepos(tx, s.shared)
-		fnErr = fn(storage.ContextWithTx(ctx, &r), &r)
+		t.repos = newRepos(tx, s.shared)
+		fnErr = fn(storage.ContextWithTx(ctx, t), t)
 		return fnErr
 	})
 	switch {
 	case fnErr != nil:
-		return fnErr
+		return nil, fnErr
 	case err != nil:
-		return s.fail(err, "run transaction", "transaction conflicts with another", "")
+		return nil, s.fail(err, "run transaction", "transaction conflicts with another", "")
 	}
-	return nil
+	return t, nil
 }
+
+// txRepos is the storage.Tx of RunInTx.
+type txRepos struct {
+	repos
+	afterCommit []func()
+}
+
+// AfterCommit registers fn to run after the transaction commits.
+func (t *txRepos) AfterCommit(fn func()) { t.afterCommit = append(t.afterCommit, fn) }
 
 // Close calls Config.Close, if set, the first time, and makes every later
 // call fail.
@@ -105,10 +133,12 @@ func (s *Store) Close() error {
 func (s *Store) DB() bun.IDB { return s.db }
 
 // repos gives the repositories on one bun.IDB: the store's, or a
-// transaction's. A pointer to it is the storage.Tx of RunInTx.
+// transaction's.
 type repos struct {
 	db   bun.IDB
 	inTx bool
+	// pg says whether the database is PostgreSQL.
+	pg bool
 	// guard says whether to run statements that may violate a constraint
 	// in a savepoint: on PostgreSQL, inside a transaction.
 	guard bool
@@ -117,7 +147,8 @@ type repos struct {
 
 func newRepos(db bun.IDB, s *shared) repos {
 	_, inTx := db.(bun.Tx)
-	return repos{db: db, inTx: inTx, guard: inTx && db.Dialect().Name() == dialect.PG, shared: s}
+	pg := db.Dialect().Name() == dialect.PG
+	return repos{db: db, inTx: inTx, pg: pg, guard: inTx && pg, shared: s}
 }
 
 // Organizations returns the organization repository.
@@ -131,6 +162,12 @@ func (r repos) Events() storage.Events { return events{r} }
 
 // Tiers returns the tier repository.
 func (r repos) Tiers() storage.Tiers { return tiers{r} }
+
+// WebhookEndpoints returns the webhook endpoint repository.
+func (r repos) WebhookEndpoints() storage.WebhookEndpoints { return webhookEndpoints{r} }
+
+// WebhookDeliveries returns the webhook outbox and delivery log.
+func (r repos) WebhookDeliveries() storage.WebhookDeliveries { return webhookDeliveries{r} }
 
 // check fails once the store is closed.
 func (r repos) check() error {
@@ -190,6 +227,40 @@ func (r repos) insert(ctx context.Context, model any, op, conflict, notFound str
 	err = r.write(ctx, func(ctx context.Context, db bun.IDB) error {
 		_, err := db.NewInsert().Model(model).Exec(ctx)
 		return err
+	})
+	if err != nil {
+		return r.fail(err, op, conflict, notFound)
+	}
+	return nil
+}
+
+// maxRowsPerInsert bounds the rows of one INSERT of insertMany, and so
+// the length of the statement, which bun builds with the values inlined.
+const maxRowsPerInsert = 500
+
+// insertMany stores the models of new records, all or none, in one INSERT
+// per maxRowsPerInsert of them, translating errors as insert does. More
+// than one statement runs in a transaction: a savepoint of the caller's,
+// or one of its own.
+func insertMany[M any](ctx context.Context, r repos, ms []M, op, conflict, notFound string) error {
+	switch {
+	case len(ms) == 0:
+		return r.check()
+	case len(ms) <= maxRowsPerInsert:
+		return r.insert(ctx, &ms, op, conflict, notFound)
+	}
+	release, err := r.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	err = r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for chunk := range slices.Chunk(ms, maxRowsPerInsert) {
+			if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return r.fail(err, op, conflict, notFound)

@@ -36,4 +36,20 @@
 // may handle an ErrConflict or ErrNotFound and carry on, as with memstore
 // and SQLite, every statement that can violate a constraint runs in a
 // savepoint when the store works inside a PostgreSQL transaction.
+//
+// # Webhook outbox
+//
+// The webhook tables (migrate_webhooks.go) serve a queue: Claim is one
+// UPDATE of the due deliveries chosen by a subquery in due order, with
+// FOR UPDATE SKIP LOCKED on PostgreSQL and none on SQLite, whose writers
+// take turns; Finish writes a whole batch of attempts and outcomes in one
+// round trip (one multi-statement message on PostgreSQL, a transaction on
+// SQLite). Publish reads the subscribed endpoints FOR KEY SHARE on
+// PostgreSQL, so that none is deleted before its deliveries are inserted.
+// Beyond these locks the SQL differs only for speed: PostgreSQL returns
+// the claimed deliveries joined to their messages and endpoints in the
+// claim's statement, SQLite reads those after the claim. PostgreSQL picks the due index for the claim only when its
+// statistics know the table is large; autovacuum keeps them so, but a
+// table filled by a burst within the last minute may be sorted whole at
+// each claim until then (ANALYZE ce_webhook_deliveries helps at once).
 package bunstore

@@ -2,6 +2,7 @@ package bunstore
 
 import (
 	"context"
+	"fmt"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
 	"github.com/completeevent/completeevent-go/storage"
@@ -18,6 +19,23 @@ func (r events) Create(ctx context.Context, e *ce.Event) error {
 		return err
 	}
 	*e = *m.domain()
+	return nil
+}
+
+func (r events) CreateMany(ctx context.Context, events []*ce.Event) error {
+	ms := make([]eventModel, len(events))
+	for i, e := range events {
+		ms[i] = *newEventModel(e)
+		ms[i].Version = 1
+	}
+	if err := insertMany(ctx, r.repos, ms, fmt.Sprintf("create %d events", len(events)),
+		"one of the events already exists",
+		"the organization of one of the events was not found"); err != nil {
+		return err
+	}
+	for i := range ms {
+		*events[i] = *ms[i].domain()
+	}
 	return nil
 }
 
@@ -48,6 +66,9 @@ func (r events) List(ctx context.Context, organizationID string, f storage.Event
 		Limit(storage.PageLimit(f.Limit))
 	if f.Status != "" {
 		q = q.Where("?TableAlias.status = ?", string(f.Status))
+	}
+	if f.SeriesID != "" {
+		q = q.Where("?TableAlias.series_id = ?", f.SeriesID)
 	}
 	if f.After != "" {
 		q = q.Where("(?TableAlias.starts_at, ?TableAlias.id) > "+

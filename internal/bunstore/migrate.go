@@ -60,9 +60,9 @@ func Migrate(ctx context.Context, db bun.IDB) error {
 func schema(d dialect.Name) (versionTable string, versions [][]string, err error) {
 	switch d {
 	case dialect.PG:
-		return pgVersionTable, [][]string{pgVersion1()}, nil
+		return pgVersionTable, [][]string{pgVersion1(), version2(), pgVersion3()}, nil
 	case dialect.SQLite:
-		return sqliteVersionTable, [][]string{sqliteVersion1()}, nil
+		return sqliteVersionTable, [][]string{sqliteVersion1(), version2(), sqliteVersion3()}, nil
 	default:
 		return "", nil, fmt.Errorf("migrate: unsupported dialect %s", d)
 	}
@@ -200,5 +200,16 @@ func sqliteVersion1() []string {
 			FOREIGN KEY (organization_id, event_id) REFERENCES ce_events (organization_id, id)
 		)`,
 		`CREATE INDEX ce_tiers_event_position_idx ON ce_tiers (event_id, position, id)`,
+	}
+}
+
+// version2 indexes the events of each recurring series in listing order,
+// for both dialects. Events of no series (series_id NULL) are left out of
+// the index; a query for "series_id = ?" implies NOT NULL, so both
+// databases use it.
+func version2() []string {
+	return []string{
+		`CREATE INDEX ce_events_series_idx ON ce_events (organization_id, series_id, starts_at, id)
+			WHERE series_id IS NOT NULL`,
 	}
 }

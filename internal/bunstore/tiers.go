@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/uptrace/bun"
+
 	ce "github.com/completeevent/completeevent-go/completeevent"
 )
 
@@ -18,6 +20,23 @@ func (r tiers) Create(ctx context.Context, t *ce.Tier) error {
 		return err
 	}
 	*t = *m.domain()
+	return nil
+}
+
+func (r tiers) CreateMany(ctx context.Context, tiers []*ce.Tier) error {
+	ms := make([]tierModel, len(tiers))
+	for i, t := range tiers {
+		ms[i] = *newTierModel(t)
+		ms[i].Version = 1
+	}
+	if err := insertMany(ctx, r.repos, ms, fmt.Sprintf("create %d tiers", len(tiers)),
+		"one of the tiers, or a tier of the same name in its event, already exists",
+		"the event of one of the tiers was not found"); err != nil {
+		return err
+	}
+	for i := range ms {
+		*tiers[i] = *ms[i].domain()
+	}
 	return nil
 }
 
@@ -48,6 +67,32 @@ func (r tiers) ListByEvent(ctx context.Context, organizationID, eventID string) 
 		return nil, r.fail(err, "list tiers of event "+eventID, "", "")
 	}
 	return domains(ms, (*tierModel).domain), nil
+}
+
+func (r tiers) CountByEvents(ctx context.Context, organizationID string, eventIDs []string) (map[string]int, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	counts := make(map[string]int, len(eventIDs))
+	if len(eventIDs) == 0 {
+		return counts, nil
+	}
+	var rows []struct {
+		EventID string `bun:"event_id"`
+		Tiers   int    `bun:"tiers"`
+	}
+	err := r.db.NewSelect().Model((*tierModel)(nil)).
+		ColumnExpr("?TableAlias.event_id, count(*) AS tiers").
+		Where("?TableAlias.organization_id = ? AND ?TableAlias.event_id IN (?)", organizationID, bun.In(eventIDs)).
+		GroupExpr("?TableAlias.event_id").
+		Scan(ctx, &rows)
+	if err != nil {
+		return nil, r.fail(err, "count the tiers of events", "", "")
+	}
+	for _, row := range rows {
+		counts[row.EventID] = row.Tiers
+	}
+	return counts, nil
 }
 
 func (r tiers) Update(ctx context.Context, t *ce.Tier) error {

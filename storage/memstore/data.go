@@ -17,6 +17,7 @@ type data struct {
 	apiKeyByHash  map[string]string
 	events        map[string]ce.Event
 	tiers         map[string]ce.Tier
+	webhooks      webhookData
 }
 
 func newData() data {
@@ -26,13 +27,18 @@ func newData() data {
 		apiKeyByHash:  map[string]string{},
 		events:        map[string]ce.Event{},
 		tiers:         map[string]ce.Tier{},
+		webhooks:      newWebhookData(),
 	}
 }
 
-// put sets m[k] = v and records how to undo it.
+// put sets m[k] = v and records how to undo it, unless undo is nil
+// (outside a transaction).
 func put[K comparable, V any](m map[K]V, k K, v V, undo func(func())) {
 	old, had := m[k]
 	m[k] = v
+	if undo == nil {
+		return
+	}
 	undo(func() {
 		if had {
 			m[k] = old
@@ -42,14 +48,17 @@ func put[K comparable, V any](m map[K]V, k K, v V, undo func(func())) {
 	})
 }
 
-// remove deletes m[k] and records how to undo it.
+// remove deletes m[k] and records how to undo it, unless undo is nil
+// (outside a transaction).
 func remove[K comparable, V any](m map[K]V, k K, undo func(func())) {
 	old, had := m[k]
 	if !had {
 		return
 	}
 	delete(m, k)
-	undo(func() { m[k] = old })
+	if undo != nil {
+		undo(func() { m[k] = old })
+	}
 }
 
 type organizations struct{ s session }

@@ -21,16 +21,28 @@ func normalizeEvent(e *ce.Event) {
 }
 
 func (r events) Create(ctx context.Context, e *ce.Event) error {
+	return r.CreateMany(ctx, []*ce.Event{e})
+}
+
+// CreateMany checks every event before it stores any, so that it stores
+// all or none even outside a transaction.
+func (r events) CreateMany(ctx context.Context, events []*ce.Event) error {
 	return r.s.do(ctx, func(d *data, undo func(func())) error {
-		if _, ok := d.organizations[e.OrganizationID]; !ok {
-			return ce.NotFound("organization %s not found", e.OrganizationID)
+		ids := make(map[string]bool, len(events))
+		for _, e := range events {
+			if _, ok := d.organizations[e.OrganizationID]; !ok {
+				return ce.NotFound("organization %s not found", e.OrganizationID)
+			}
+			if _, ok := d.events[e.ID]; ok || ids[e.ID] {
+				return ce.Conflict("event %s already exists", e.ID)
+			}
+			ids[e.ID] = true
 		}
-		if _, ok := d.events[e.ID]; ok {
-			return ce.Conflict("event %s already exists", e.ID)
+		for _, e := range events {
+			normalizeEvent(e)
+			e.Version = 1
+			put(d.events, e.ID, *e, undo)
 		}
-		normalizeEvent(e)
-		e.Version = 1
-		put(d.events, e.ID, *e, undo)
 		return nil
 	})
 }
@@ -74,6 +86,7 @@ func (r events) List(ctx context.Context, organizationID string, f storage.Event
 		out = collect(d.events, func(e ce.Event) bool {
 			return e.OrganizationID == organizationID &&
 				(f.Status == "" || e.Status == f.Status) &&
+				(f.SeriesID == "" || e.SeriesID == f.SeriesID) &&
 				(after == nil || compareEvents(&e, after) > 0)
 		}, compareEvents)
 		return nil

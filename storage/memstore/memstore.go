@@ -39,16 +39,42 @@ func (s *Store) Events() storage.Events { return events{s.autocommit()} }
 // Tiers returns the tier repository, outside any transaction.
 func (s *Store) Tiers() storage.Tiers { return tiers{s.autocommit()} }
 
+// WebhookEndpoints returns the webhook endpoint repository, outside any
+// transaction.
+func (s *Store) WebhookEndpoints() storage.WebhookEndpoints {
+	return webhookEndpoints{s.autocommit()}
+}
+
+// WebhookDeliveries returns the webhook outbox and delivery log, outside
+// any transaction.
+func (s *Store) WebhookDeliveries() storage.WebhookDeliveries {
+	return webhookDeliveries{s.autocommit()}
+}
+
 // RunInTx runs fn with the store locked and undoes its writes if it returns
-// an error or panics. See storage.Store.
-func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) (err error) {
-	if err := ctx.Err(); err != nil {
+// an error or panics. After a commit it runs the functions registered with
+// AfterCommit, with the store unlocked. See storage.Store.
+func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	t, err := s.runInTx(ctx, fn)
+	if err != nil {
 		return err
+	}
+	for _, f := range t.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// runInTx runs fn in a transaction under the store's lock and returns the
+// committed transaction.
+func (s *Store) runInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) (*txn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return errClosed
+		return nil, errClosed
 	}
 	t := &txn{store: s}
 	done := false
@@ -58,11 +84,11 @@ func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx sto
 		}
 	}()
 	if err := fn(storage.ContextWithTx(ctx, t), t); err != nil {
-		return err
+		return nil, err
 	}
 	t.closed = true
 	done = true
-	return nil
+	return t, nil
 }
 
 // Close makes every later call fail. It never fails itself.
@@ -76,7 +102,9 @@ func (s *Store) Close() error {
 // session is what a repository call works in: the store's lock and, inside
 // a transaction, the undo log.
 type session interface {
-	// do runs f with the data locked and writes recorded for undo.
+	// do runs f with the data locked and writes recorded for undo; f
+	// gets a nil undo outside a transaction, where there is nothing to
+	// undo.
 	do(ctx context.Context, f func(d *data, undo func(func())) error) error
 }
 
@@ -94,15 +122,17 @@ func (a autocommitSession) do(ctx context.Context, f func(*data, func(func())) e
 	if a.store.closed {
 		return errClosed
 	}
-	// A single call either fails before it writes or succeeds: nothing to undo.
-	return f(&a.store.data, func(func()) {})
+	// A single call either fails before it writes or succeeds: nothing to
+	// undo, and no undo closures to allocate.
+	return f(&a.store.data, nil)
 }
 
 // txn is an open transaction; the store's lock is held by RunInTx.
 type txn struct {
-	store  *Store
-	undo   []func()
-	closed bool
+	store       *Store
+	undo        []func()
+	afterCommit []func()
+	closed      bool
 }
 
 var _ storage.Tx = (*txn)(nil)
@@ -111,6 +141,15 @@ func (t *txn) Organizations() storage.Organizations { return organizations{t} }
 func (t *txn) APIKeys() storage.APIKeys             { return apiKeys{t} }
 func (t *txn) Events() storage.Events               { return events{t} }
 func (t *txn) Tiers() storage.Tiers                 { return tiers{t} }
+func (t *txn) WebhookEndpoints() storage.WebhookEndpoints {
+	return webhookEndpoints{t}
+}
+func (t *txn) WebhookDeliveries() storage.WebhookDeliveries {
+	return webhookDeliveries{t}
+}
+
+// AfterCommit registers fn to run after the transaction commits.
+func (t *txn) AfterCommit(fn func()) { t.afterCommit = append(t.afterCommit, fn) }
 
 var errTxDone = errors.New("memstore: transaction has already been committed or rolled back")
 

@@ -36,19 +36,40 @@ func (d *data) checkTierName(t *ce.Tier) error {
 }
 
 func (r tiers) Create(ctx context.Context, t *ce.Tier) error {
+	return r.CreateMany(ctx, []*ce.Tier{t})
+}
+
+// CreateMany checks every tier before it stores any, so that it stores
+// all or none even outside a transaction.
+func (r tiers) CreateMany(ctx context.Context, tiers []*ce.Tier) error {
 	return r.s.do(ctx, func(d *data, undo func(func())) error {
-		if _, err := d.event(t.OrganizationID, t.EventID); err != nil {
-			return err
+		type eventName struct{ eventID, name string }
+		ids := make(map[string]bool, len(tiers))
+		names := make(map[eventName]bool, len(tiers))
+		for _, t := range tiers {
+			if _, err := d.event(t.OrganizationID, t.EventID); err != nil {
+				return err
+			}
+			if _, ok := d.tiers[t.ID]; ok || ids[t.ID] {
+				return ce.Conflict("tier %s already exists", t.ID)
+			}
+			ids[t.ID] = true
+			if names[eventName{t.EventID, t.Name}] {
+				return ce.Conflict("event %s already has a tier named %q", t.EventID, t.Name)
+			}
+			names[eventName{t.EventID, t.Name}] = true
 		}
-		if _, ok := d.tiers[t.ID]; ok {
-			return ce.Conflict("tier %s already exists", t.ID)
+		// One pass over the stored tiers for all the names.
+		for _, other := range d.tiers {
+			if names[eventName{other.EventID, other.Name}] {
+				return ce.Conflict("event %s already has a tier named %q", other.EventID, other.Name)
+			}
 		}
-		if err := d.checkTierName(t); err != nil {
-			return err
+		for _, t := range tiers {
+			normalizeTier(t)
+			t.Version = 1
+			put(d.tiers, t.ID, *t, undo)
 		}
-		normalizeTier(t)
-		t.Version = 1
-		put(d.tiers, t.ID, *t, undo)
 		return nil
 	})
 }
@@ -77,6 +98,26 @@ func (r tiers) ListByEvent(ctx context.Context, organizationID, eventID string) 
 		return nil
 	})
 	return out, err
+}
+
+func (r tiers) CountByEvents(ctx context.Context, organizationID string, eventIDs []string) (map[string]int, error) {
+	counts := map[string]int{}
+	err := r.s.do(ctx, func(d *data, _ func(func())) error {
+		wanted := make(map[string]bool, len(eventIDs))
+		for _, id := range eventIDs {
+			wanted[id] = true
+		}
+		for _, t := range d.tiers {
+			if t.OrganizationID == organizationID && wanted[t.EventID] {
+				counts[t.EventID]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return counts, nil
 }
 
 func (r tiers) Update(ctx context.Context, t *ce.Tier) error {

@@ -131,6 +131,16 @@ func (s *Store) Events() storage.Events { return s.store.Events() }
 // store's own.
 func (s *Store) Tiers() storage.Tiers { return s.store.Tiers() }
 
+// WebhookEndpoints returns the webhook endpoint repository, outside any
+// transaction of the store's own.
+func (s *Store) WebhookEndpoints() storage.WebhookEndpoints { return s.store.WebhookEndpoints() }
+
+// WebhookDeliveries returns the webhook outbox and delivery log, outside
+// any transaction of the store's own. Its Claim locks the rows it takes
+// with FOR UPDATE SKIP LOCKED, so any number of server instances share
+// one queue.
+func (s *Store) WebhookDeliveries() storage.WebhookDeliveries { return s.store.WebhookDeliveries() }
+
 // RunInTx runs fn in one transaction; see storage.Store. On a store made
 // by New on a bun.Tx, the transaction is a savepoint of the caller's.
 func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {

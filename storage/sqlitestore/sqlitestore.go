@@ -115,6 +115,14 @@ func (s *Store) Events() storage.Events { return s.store.Events() }
 // Tiers returns the tier repository, outside any transaction.
 func (s *Store) Tiers() storage.Tiers { return s.store.Tiers() }
 
+// WebhookEndpoints returns the webhook endpoint repository, outside any
+// transaction.
+func (s *Store) WebhookEndpoints() storage.WebhookEndpoints { return s.store.WebhookEndpoints() }
+
+// WebhookDeliveries returns the webhook outbox and delivery log, outside
+// any transaction.
+func (s *Store) WebhookDeliveries() storage.WebhookDeliveries { return s.store.WebhookDeliveries() }
+
 // RunInTx runs fn in one write transaction; see storage.Store. The
 // transaction holds SQLite's write lock from its start, so other writers
 // wait for it, at most Options.BusyTimeout.

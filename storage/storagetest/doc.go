@@ -10,5 +10,9 @@
 //
 // Run checks every obligation the storage package documents: the error
 // kinds, versions, transactions and rollback, concurrency, listing order
-// and paging, and the round trip of times, money and text.
+// and paging (of recurring series too), bulk creation that stores all or
+// none, the round trip of times, money and text, and the webhook outbox:
+// fan-out at publish time, rollback, after-commit hooks, the claim and
+// lease rules under concurrent claimers, batch finishing, release, resend
+// and the delivery log's order and paging.
 package storagetest

@@ -35,6 +35,12 @@ func Run(t *testing.T, h Harness) {
 		{"TierErrors", testTierErrors},
 		{"TierListOrder", testTierList},
 		{"TierUpdateAndDelete", testTierUpdateDelete},
+		{"EventCreateMany", testEventCreateMany},
+		{"EventCreateManyAllOrNone", testEventCreateManyAllOrNone},
+		{"EventListSeries", testEventListSeries},
+		{"TierCreateMany", testTierCreateMany},
+		{"TierCreateManyAllOrNone", testTierCreateManyAllOrNone},
+		{"TierCountByEvents", testTierCountByEvents},
 		{"TimeRoundTrip", testTimeRoundTrip},
 		{"TextAndMoneyRoundTrip", testTextAndMoney},
 		{"TxCommit", testTxCommit},
@@ -44,6 +50,13 @@ func Run(t *testing.T, h Harness) {
 		{"ConcurrentUpdatesOfOneVersion", testConcurrentSameVersion},
 		{"ConcurrentReadModifyWrite", testConcurrentReadModifyWrite},
 		{"CanceledContext", testCanceledContext},
+		{"WebhookEndpoints", testWebhookEndpoints},
+		{"WebhookPublishFanOut", testWebhookPublishFanOut},
+		{"WebhookPublishRollback", testWebhookPublishRollback},
+		{"WebhookLogOrderAndPaging", testWebhookLog},
+		{"WebhookFinishAndResend", testWebhookFinishAndResend},
+		{"WebhookClaims", testWebhookClaims},
+		{"TxAfterCommit", testWebhookAfterCommit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,100 @@
+package recurrence_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/completeevent/completeevent-go/recurrence"
+	"github.com/completeevent/completeevent-go/storage"
+	"github.com/completeevent/completeevent-go/storage/pgstore"
+	"github.com/completeevent/completeevent-go/storage/sqlitestore"
+)
+
+// statementLog is a bun query hook that records the statements a database
+// runs.
+type statementLog struct {
+	mu         sync.Mutex
+	statements []string
+}
+
+func (l *statementLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+
+func (l *statementLog) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	verb, _, _ := strings.Cut(strings.TrimSpace(e.Query), " ")
+	l.statements = append(l.statements, verb)
+}
+
+// during returns the statements fn runs.
+func (l *statementLog) during(t *testing.T, fn func()) []string {
+	t.Helper()
+	l.mu.Lock()
+	l.statements = nil
+	l.mu.Unlock()
+	fn()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.statements
+}
+
+// TestDuplicateStatements counts the SQL statements of a duplicate: the
+// same for 1 tier as for 200 (the tiers are one INSERT), and few.
+func TestDuplicateStatements(t *testing.T) {
+	t.Parallel()
+	sqlAdapters := []struct {
+		name string
+		open func(t *testing.T) (storage.Store, *bun.DB)
+		// want is the number of statements of a standalone copy, and of
+		// the first recurring instance, which also updates the original.
+		want, wantFirstInstance int
+	}{
+		{"sqlitestore", func(t *testing.T) (storage.Store, *bun.DB) {
+			s := adapters[1].open(t).(*sqlitestore.Store)
+			return s, s.DB()
+		}, 6, 7},
+		// PostgreSQL also runs each statement that may violate a
+		// constraint in a savepoint: SAVEPOINT and RELEASE around the
+		// INSERTs and the UPDATE (see internal/bunstore).
+		{"pgstore", func(t *testing.T) (storage.Store, *bun.DB) {
+			s := adapters[2].open(t).(*pgstore.Store)
+			return s, s.DB().(*bun.DB)
+		}, 10, 13},
+	}
+	for _, a := range sqlAdapters {
+		t.Run(a.name, func(t *testing.T) {
+			t.Parallel()
+			store, db := a.open(t)
+			log := &statementLog{}
+			db.AddQueryHook(log)
+			f := newFixture(t, store)
+			for _, tiers := range []int{1, 200} {
+				e, _ := f.manyTiers(t, tiers)
+				for _, recurring := range []bool{true, false} {
+					got := log.during(t, func() {
+						_, err := f.svc.Duplicate(context.Background(), f.org.ID, e.ID,
+							recurrence.DuplicateInput{StartsAt: e.StartsAt.Add(7 * 24 * time.Hour), RecurringInstance: recurring})
+						if err != nil {
+							t.Fatalf("Duplicate: got error %v, want nil", err)
+						}
+					})
+					want := a.want
+					if recurring {
+						want = a.wantFirstInstance
+					}
+					t.Logf("duplicate with %d tiers (first recurring instance: %v): %d statements: %s", tiers, recurring, len(got), strings.Join(got, " "))
+					if len(got) != want {
+						t.Errorf("duplicate with %d tiers (first recurring instance: %v): got %d statements %v, want %d", tiers, recurring, len(got), got, want)
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,415 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/storage"
+)
+
+// The defaults of WorkerOptions.
+const (
+	DefaultConcurrency  = 64
+	DefaultPerEndpoint  = 16
+	DefaultPollInterval = time.Second
+	DefaultDrainTimeout = 15 * time.Second
+)
+
+// WorkerOptions configure a Worker. The zero value, like a nil
+// *WorkerOptions, is a valid configuration.
+type WorkerOptions struct {
+	// Name identifies the worker in the leases it takes (shown to
+	// operators as a delivery's LeasedBy). Defaults to the host name
+	// followed by a random suffix.
+	Name string
+	// Concurrency caps the deliveries the worker sends at once. Defaults
+	// to 64.
+	Concurrency int
+	// PerEndpoint caps the deliveries the worker sends at once to one
+	// endpoint, so that a hanging endpoint never takes every slot: while
+	// an endpoint has that many in flight and as many claimed, waiting
+	// for them, the worker claims none of its deliveries. Defaults to 16,
+	// at most Concurrency.
+	PerEndpoint int
+	// BatchSize caps the deliveries one claim takes and one recording of
+	// outcomes writes. The worker holds up to Concurrency + BatchSize
+	// claimed deliveries: those beyond the free slots wait for one, so
+	// that slots freed during a claim are refilled at once. Defaults to
+	// Concurrency.
+	BatchSize int
+	// PollInterval is how often the worker looks for due deliveries when
+	// nothing wakes it: retries coming due, leases of dead workers
+	// expiring, messages published by other processes. Defaults to 1 s.
+	PollInterval time.Duration
+	// Lease is how long a claimed delivery stays with the worker. It must
+	// exceed two of the longest attempts (the sender's timeout, or an
+	// endpoint's own), as a claimed delivery may wait for a slot for one
+	// attempt before its own, with room to record it; or another worker
+	// may send the delivery again meanwhile. Defaults to DefaultLease
+	// (60 s).
+	Lease time.Duration
+	// DrainTimeout bounds how long Run, once its context ends, waits for
+	// the attempts in flight. Those still running then are canceled and
+	// their deliveries released, to be sent again. Defaults to 15 s.
+	DrainTimeout time.Duration
+	// Retry decides whether and when failed deliveries are attempted
+	// again. The zero value makes one attempt.
+	Retry RetryPolicy
+	// Now returns the current time. Defaults to time.Now.
+	Now func() time.Time
+	// Logger receives errors of the store, disabled endpoints (Warn) and
+	// every attempt (Debug). Defaults to discarding them.
+	Logger *slog.Logger
+}
+
+// Worker delivers the due webhook deliveries of a store: it claims them in
+// batches, sends them with bounded concurrency in total and per endpoint,
+// and records the attempts in batches. Make it with NewWorker, which
+// starts nothing, and run it with Run. Several workers, in one process or
+// in many, may share a store. The methods of a Worker are safe for
+// concurrent use.
+type Worker struct {
+	deliverer
+	name          string
+	concurrency   int
+	endpointLimit int
+	batchSize     int
+	pollInterval  time.Duration
+	lease         time.Duration
+	drainTimeout  time.Duration
+	retry         RetryPolicy
+
+	wake    chan struct{}
+	running atomic.Bool
+}
+
+// NewWorker returns a Worker that delivers the deliveries of store with
+// sender; opts may be nil. It starts no goroutine.
+func NewWorker(store storage.Store, sender Sender, opts *WorkerOptions) *Worker {
+	var o WorkerOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Name == "" {
+		host, _ := os.Hostname()
+		o.Name = host + "-" + ce.NewToken(5)
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.PerEndpoint <= 0 {
+		o.PerEndpoint = DefaultPerEndpoint
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = o.Concurrency
+	}
+	w := &Worker{
+		deliverer:     newDeliverer(store, sender, o.Now, o.Logger),
+		name:          o.Name,
+		concurrency:   o.Concurrency,
+		endpointLimit: min(o.PerEndpoint, o.Concurrency),
+		batchSize:     o.BatchSize,
+		pollInterval:  or(o.PollInterval, DefaultPollInterval),
+		lease:         or(o.Lease, DefaultLease),
+		drainTimeout:  or(o.DrainTimeout, DefaultDrainTimeout),
+		retry:         o.Retry,
+		wake:          make(chan struct{}, 1),
+	}
+	return w
+}
+
+// Notify tells the worker that deliveries are due: it claims at once
+// instead of at its next poll. Notify never blocks; signals coalesce, and
+// one sent before Run starts is kept. Pass it as DispatcherOptions.Notify
+// and Options.Notify.
+func (w *Worker) Notify() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// errRunning is returned by Run while another Run of the worker runs.
+var errRunning = errors.New("outbox: worker is already running")
+
+// Run delivers until ctx ends, then stops claiming, waits for the attempts
+// in flight (at most WorkerOptions.DrainTimeout, after which it cancels
+// them and releases their deliveries), records their outcomes and returns
+// nil. Errors of the store do not stop it: it logs them and tries again at
+// its next poll. A Worker runs once at a time; a second concurrent Run
+// returns an error at once.
+func (w *Worker) Run(ctx context.Context) error {
+	if !w.running.CompareAndSwap(false, true) {
+		return errRunning
+	}
+	defer w.running.Store(false)
+	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelSends()
+	r := &run{
+		Worker:    w,
+		sendCtx:   sendCtx,
+		endpoints: map[string]*endpointLoad{},
+		freed:     make(chan struct{}, 1),
+		starts:    make(chan storage.ClaimedDelivery, w.concurrency),
+		results:   make(chan result, w.concurrency),
+	}
+	// A pool of senders, whose stacks, once grown by net/http, serve
+	// every attempt.
+	for range w.concurrency {
+		r.sends.Go(func() {
+			for c := range r.starts {
+				r.send(c)
+			}
+		})
+	}
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		r.record(ctx)
+	}()
+
+	r.loop(ctx)
+
+	// Deliveries claimed but not started go back at once; those in flight
+	// may finish within the drain timeout.
+	r.mu.Lock()
+	queued := r.queue
+	r.queue = nil
+	r.mu.Unlock()
+	if len(queued) > 0 {
+		leases := make([]storage.Lease, len(queued))
+		for i, c := range queued {
+			leases[i] = c.Lease
+		}
+		r.release(ctx, leases)
+	}
+	close(r.starts)
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		r.sends.Wait()
+	}()
+	timer := time.NewTimer(w.drainTimeout)
+	select {
+	case <-drained:
+	case <-timer.C:
+		w.logger.WarnContext(ctx, "webhook worker: canceling attempts still in flight", "drainTimeout", w.drainTimeout)
+		cancelSends()
+		<-drained
+	}
+	timer.Stop()
+	close(r.results)
+	<-recorded
+	return nil
+}
+
+// run is the state of one Run.
+//
+// The worker keeps a queue of claimed deliveries waiting for a slot, at
+// most a batch, so that the slots that free up while a claim or a
+// recording runs in the database are refilled at once. An endpoint holds
+// at most PerEndpoint slots and as many queued deliveries: a queued
+// delivery waits for at most one attempt of its endpoint, or of the
+// attempts holding the other slots, which is why the lease must exceed
+// two attempts.
+type run struct {
+	*Worker
+	sendCtx context.Context // cancels the attempts in flight when draining times out
+
+	mu        sync.Mutex
+	inFlight  int
+	queue     []storage.ClaimedDelivery // claimed, waiting for a slot, in claim order
+	endpoints map[string]*endpointLoad  // by endpoint id, while it has any
+	freed     chan struct{}             // signaled when an attempt ends
+
+	// starts hands deliveries to the senders. It never blocks: what it
+	// holds counts in inFlight, at most Concurrency.
+	starts  chan storage.ClaimedDelivery
+	sends   sync.WaitGroup // the senders
+	results chan result    // to the recorder
+}
+
+// endpointLoad counts one endpoint's deliveries in a run.
+type endpointLoad struct {
+	inFlight, queued int
+}
+
+// result is what an attempt leaves to record: an outcome, or, for an
+// attempt canceled because the worker stops, a lease to release.
+type result struct {
+	outcome storage.Outcome
+	release *storage.Lease
+}
+
+// loop claims deliveries until ctx ends.
+func (r *run) loop(ctx context.Context) {
+	poll := time.NewTicker(r.pollInterval)
+	defer poll.Stop()
+	more := r.claim(ctx)
+	for {
+		var freed <-chan struct{}
+		if more {
+			freed = r.freed
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.wake:
+		case <-poll.C:
+		case <-freed: // room for a good part of a batch, or idle
+		}
+		more = r.claim(ctx)
+	}
+}
+
+// room returns how many more deliveries the run may hold, sending or
+// queued. r.mu must be held.
+func (r *run) room() int {
+	return r.concurrency + r.batchSize - r.inFlight - len(r.queue)
+}
+
+// claim claims what the run has room for, queues it and starts what the
+// slots can take. It reports whether more may be due than it took: then
+// the loop claims again as soon as slots free up.
+func (r *run) claim(ctx context.Context) (more bool) {
+	r.mu.Lock()
+	room := r.room()
+	var busy []string
+	for id, l := range r.endpoints {
+		if l.inFlight+l.queued >= 2*r.endpointLimit {
+			busy = append(busy, id)
+		}
+	}
+	r.mu.Unlock()
+	if room <= 0 {
+		return true
+	}
+	limit := min(room, r.batchSize)
+	claims, err := r.store.WebhookDeliveries().Claim(ctx, r.now(), r.lease, limit, r.name, busy...)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.logger.ErrorContext(ctx, "claim webhook deliveries", "err", err)
+		}
+		return false
+	}
+	var over []storage.Lease
+	r.mu.Lock()
+	for _, c := range claims {
+		l := r.endpoints[c.Endpoint.ID]
+		if l == nil {
+			l = &endpointLoad{}
+			r.endpoints[c.Endpoint.ID] = l
+		}
+		if l.inFlight+l.queued >= 2*r.endpointLimit {
+			over = append(over, c.Lease)
+			continue
+		}
+		l.queued++
+		r.queue = append(r.queue, c)
+	}
+	r.startQueued()
+	r.mu.Unlock()
+	if len(over) > 0 {
+		// More of one endpoint's deliveries than it may hold: back to the
+		// store, due at once, for when its slots free up.
+		r.release(ctx, over)
+	}
+	return len(claims) == limit || len(busy) > 0 || len(over) > 0
+}
+
+// startQueued starts sending each queued delivery that a slot, overall
+// and of its endpoint, is free for, in queue order. r.mu must be held.
+func (r *run) startQueued() {
+	kept := r.queue[:0]
+	for i, c := range r.queue {
+		if r.inFlight >= r.concurrency {
+			kept = append(kept, r.queue[i:]...)
+			break
+		}
+		l := r.endpoints[c.Endpoint.ID]
+		if l.inFlight >= r.endpointLimit {
+			kept = append(kept, c)
+			continue
+		}
+		l.queued--
+		l.inFlight++
+		r.inFlight++
+		r.starts <- c
+	}
+	clear(r.queue[len(kept):])
+	r.queue = kept
+}
+
+// send makes the attempt of c, hands its result to the recorder and gives
+// its slot to the next queued delivery.
+func (r *run) send(c storage.ClaimedDelivery) {
+	res := result{outcome: r.deliver(r.sendCtx, c, r.retry)}
+	if r.sendCtx.Err() != nil && res.outcome.Status != ce.DeliverySucceeded {
+		// Canceled by a stop: sent again later, not failed.
+		res = result{release: &c.Lease}
+	}
+	r.results <- res
+	r.mu.Lock()
+	l := r.endpoints[c.Endpoint.ID]
+	l.inFlight--
+	r.inFlight--
+	if l.inFlight+l.queued == 0 {
+		delete(r.endpoints, c.Endpoint.ID)
+	}
+	r.startQueued()
+	// Wake the loop only when it would claim: for a good part of a
+	// batch, or when idle.
+	wake := r.room() >= r.claimThreshold() || r.inFlight+len(r.queue) == 0
+	r.mu.Unlock()
+	if wake {
+		select {
+		case r.freed <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// claimThreshold is how much room the run waits for before it claims
+// again while busy.
+func (r *run) claimThreshold() int { return max(1, r.batchSize/2) }
+
+// record writes the results of attempts until the channel closes: each
+// time, everything that arrived meanwhile, up to a batch, in one Finish
+// and at most one Release.
+func (r *run) record(ctx context.Context) {
+	var outcomes []storage.Outcome
+	var releases []storage.Lease
+	for first := range r.results {
+		outcomes, releases = outcomes[:0], releases[:0]
+		res, ok := first, true
+		for n := 0; ok; n++ {
+			if res.release != nil {
+				releases = append(releases, *res.release)
+			} else {
+				outcomes = append(outcomes, res.outcome)
+			}
+			if n+1 == r.batchSize {
+				break
+			}
+			select {
+			case res, ok = <-r.results:
+			default:
+				ok = false
+			}
+		}
+		if len(outcomes) > 0 {
+			if err := r.finish(ctx, outcomes); err != nil {
+				r.logger.ErrorContext(ctx, "record webhook attempts", "count", len(outcomes), "err", err)
+			}
+		}
+		if len(releases) > 0 {
+			r.release(ctx, releases)
+		}
+	}
+}
