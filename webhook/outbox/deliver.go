@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
@@ -56,10 +57,11 @@ func newDeliverer(store storage.Store, sender Sender, now func() time.Time, logg
 
 // signerCache keeps one webhook.HMACSigner per secret, so that the hash
 // states it pools are reused across deliveries. It forgets everything
-// when it grows past maxSigners secrets. It is safe for concurrent use.
+// when it grows past maxSigners secrets. It is safe for concurrent use,
+// and read without locking.
 type signerCache struct {
-	mu      sync.Mutex
-	signers map[string]*webhook.HMACSigner
+	signers sync.Map // secret → *webhook.HMACSigner
+	size    atomic.Int64
 }
 
 // maxSigners bounds signerCache.
@@ -71,17 +73,15 @@ func (c *signerCache) get(secret string) *webhook.HMACSigner {
 	if secret == "" {
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	s, ok := c.signers[secret]
-	if !ok {
-		if c.signers == nil || len(c.signers) >= maxSigners {
-			c.signers = map[string]*webhook.HMACSigner{}
-		}
-		s = webhook.NewSigner(secret)
-		c.signers[secret] = s
+	if s, ok := c.signers.Load(secret); ok {
+		return s.(*webhook.HMACSigner)
 	}
-	return s
+	if c.size.Add(1) > maxSigners {
+		c.signers.Clear()
+		c.size.Store(1)
+	}
+	s, _ := c.signers.LoadOrStore(secret, webhook.NewSigner(secret))
+	return s.(*webhook.HMACSigner)
 }
 
 // attempt signs c's message with a timestamp of now and sends it once.
