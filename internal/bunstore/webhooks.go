@@ -353,13 +353,17 @@ func (r webhookDeliveries) claimThenRead(ctx context.Context, query string, args
 	return rows, nil
 }
 
-// leaseIn returns the argument of "(id, lease) IN (?)" for leases.
-func leaseIn(leases []storage.Lease) any {
+// underLeases adds to q the condition that a delivery is under one of
+// leases. "id IN" comes first so that both databases find the rows by
+// primary key (PostgreSQL would otherwise OR one index scan per lease
+// and recheck every row against all of them).
+func underLeases(q *bun.UpdateQuery, leases []storage.Lease) *bun.UpdateQuery {
+	ids := make([]string, len(leases))
 	pairs := make([][]any, len(leases))
 	for i, l := range leases {
-		pairs[i] = []any{l.DeliveryID, l.Seq}
+		ids[i], pairs[i] = l.DeliveryID, []any{l.DeliveryID, l.Seq}
 	}
-	return bun.In(pairs)
+	return q.Where("id IN (?) AND (id, lease) IN (?)", bun.In(ids), bun.In(pairs))
 }
 
 // nullTime returns t, normalized, or nil (NULL) for the zero time.
@@ -371,9 +375,9 @@ func nullTime(t time.Time) any {
 }
 
 // Finish writes a batch as one INSERT of the attempts and one UPDATE per
-// distinct status and next attempt time, whose "(id, lease) IN (…)"
-// applies only the outcomes under their delivery's latest lease, all in
-// one round trip (execBatch).
+// distinct status and next attempt time, which applies only the outcomes
+// under their delivery's latest lease (underLeases), all in one round
+// trip (execBatch).
 func (r webhookDeliveries) Finish(ctx context.Context, now time.Time, outcomes []storage.Outcome) error {
 	if len(outcomes) == 0 {
 		return r.check()
@@ -406,14 +410,13 @@ func (r webhookDeliveries) Finish(ctx context.Context, now time.Time, outcomes [
 		if g.status == ce.DeliveryPending {
 			next = time.UnixMicro(g.next).UTC()
 		}
-		stmts = append(stmts, r.db.NewUpdate().Model((*webhookDeliveryModel)(nil)).
+		stmts = append(stmts, underLeases(r.db.NewUpdate().Model((*webhookDeliveryModel)(nil)).
 			Set("lease = lease + 1").
 			Set("leased_by = ''").
 			Set("attempt_count = attempt_count + 1").
 			Set("status = ?", string(g.status)).
 			Set("next_attempt_at = ?", next).
-			Set("updated_at = ?", now).
-			Where("(id, lease) IN (?)", leaseIn(groups[g])).
+			Set("updated_at = ?", now), groups[g]).
 			String())
 	}
 	return r.execBatch(ctx, op, stmts)
@@ -451,11 +454,10 @@ func (r webhookDeliveries) Release(ctx context.Context, now time.Time, leases []
 		return err
 	}
 	defer release()
-	_, err = r.db.NewUpdate().Model((*webhookDeliveryModel)(nil)).
+	_, err = underLeases(r.db.NewUpdate().Model((*webhookDeliveryModel)(nil)).
 		Set("lease = lease + 1").
 		Set("leased_by = ''").
-		Set("next_attempt_at = ?", storage.NormalizeTime(now)).
-		Where("(id, lease) IN (?)", leaseIn(leases)).
+		Set("next_attempt_at = ?", storage.NormalizeTime(now)), leases).
 		Exec(ctx)
 	if err != nil {
 		return r.fail(err, fmt.Sprintf("release %d webhook deliveries", len(leases)), "", "")

@@ -317,3 +317,51 @@ func TestRunTwice(t *testing.T) {
 		t.Errorf("first Run: %v", err)
 	}
 }
+
+// TestRetryPolicy checks the waits the policy gives: Retry-After on a 503
+// lengthens the backoff, and no retry comes later than MaxAge.
+func TestRetryPolicy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		retryAfter string
+		policy     outbox.RetryPolicy
+		status     ce.DeliveryStatus
+		minWait    time.Duration
+		maxWait    time.Duration
+	}{
+		{"backoff with jitter", "", outbox.RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Hour}, ce.DeliveryPending, 30 * time.Minute, time.Hour},
+		{"Retry-After beyond the backoff", "7200", outbox.RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Minute}, ce.DeliveryPending, 2 * time.Hour, 2*time.Hour + time.Minute},
+		{"retry later than MaxAge", "", outbox.RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Hour, MaxAge: time.Minute}, ce.DeliveryFailed, 0, 0},
+		{"one attempt by default", "", outbox.RetryPolicy{}, ce.DeliveryFailed, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := memstore.New()
+			org := newOrg(t, s)
+			e, _ := newEndpoint(t, s, org, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.retryAfter != "" {
+					w.Header().Set("Retry-After", tt.retryAfter)
+				}
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}))
+			w := outbox.NewWorker(s, newSender(t, time.Second), &outbox.WorkerOptions{Retry: tt.policy})
+			d := outbox.NewDispatcher(&outbox.DispatcherOptions{Notify: w.Notify})
+			startWorker(t, w)
+			start := time.Now()
+			publish(t, s, d, org, 1)
+			log := waitLog(t, s, org, e.ID, func(d *ce.WebhookDelivery) bool { return d.AttemptCount == 1 }, 5*time.Second)
+			got := log[0]
+			if got.Status != tt.status {
+				t.Fatalf("got status %s, want %s", got.Status, tt.status)
+			}
+			if tt.status == ce.DeliveryPending {
+				wait := got.NextAttemptAt.Sub(start)
+				if wait < tt.minWait || wait > tt.maxWait+5*time.Second {
+					t.Errorf("next attempt in %v, want between %v and %v", wait, tt.minWait, tt.maxWait)
+				}
+			}
+		})
+	}
+}
