@@ -21,6 +21,7 @@ const (
 	PrefixWebhookMessage  = "msg"
 	PrefixWebhookDelivery = "dlv"
 	PrefixWebhookAttempt  = "att"
+	PrefixEmail           = "eml"
 	idTimestampBytes      = 6
 	idRandomBytes         = 10
 	idEncodedLength       = 26
@@ -61,4 +62,13 @@ func NewToken(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
 	return idEncoding.EncodeToString(b)
+}
+
+// ValidToken reports whether token has the form NewToken(n) makes.
+func ValidToken(token string, n int) bool {
+	if len(token) != idEncoding.EncodedLen(n) {
+		return false
+	}
+	_, err := idEncoding.DecodeString(token)
+	return err == nil
 }

@@ -35,13 +35,42 @@ type Registration struct {
 	// GuideToken is the unguessable key of the attendee's event guide page.
 	GuideToken string `json:"-"`
 	// TicketCode is the unguessable payload of the ticket's QR code.
-	TicketCode    string        `json:"-"`
+	TicketCode string `json:"-"`
+	// JoinToken is the unguessable key of the personal join link of a
+	// registration on a virtual tier, which redirects to the tier's
+	// current join URL while the registration is confirmed; empty on
+	// in-person tiers.
+	JoinToken string `json:"-"`
+	// JoinedAt is when the join link was first used: attendance of a
+	// virtual tier.
+	JoinedAt      time.Time     `json:"joinedAt,omitzero"`
 	CheckedInAt   time.Time     `json:"checkedInAt,omitzero"`
 	CheckInMethod CheckInMethod `json:"checkInMethod,omitempty"`
 	// PaymentReference is the payment provider's id of the payment.
-	PaymentReference string    `json:"paymentReference,omitempty"`
-	AmountPaid       Money     `json:"amountPaid"`
-	CancelledAt      time.Time `json:"cancelledAt,omitzero"`
-	CreatedAt        time.Time `json:"createdAt"`
-	UpdatedAt        time.Time `json:"updatedAt"`
+	PaymentReference string `json:"paymentReference,omitempty"`
+	// AmountPaid is what the attendee paid: zero in the tier's currency
+	// for a free tier, the tier's price once a payment is confirmed, and
+	// while it is pending the amount due.
+	AmountPaid Money `json:"amountPaid"`
+	// RefundReference is the payment provider's id of the refund of a
+	// cancelled paid registration, if it was refunded.
+	RefundReference string    `json:"refundReference,omitempty"`
+	CancelledAt     time.Time `json:"cancelledAt,omitzero"`
+	// CancelReason is the organizer's optional reason for cancelling.
+	CancelReason string `json:"cancelReason,omitempty"`
+	// Version counts the stored changes, as Event.Version does.
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// HoldsSeat reports whether a registration in status s counts against the
+// capacity of its tier and event: pending payment or confirmed.
+func (s RegistrationStatus) HoldsSeat() bool {
+	return s == RegistrationPendingPayment || s == RegistrationConfirmed
+}
+
+// Valid reports whether s is one of the registration statuses.
+func (s RegistrationStatus) Valid() bool {
+	return s == RegistrationPendingPayment || s == RegistrationConfirmed || s == RegistrationCancelled
 }

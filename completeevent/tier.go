@@ -27,6 +27,10 @@ type Tier struct {
 	// JoinURL is the absolute https link to the online session. A tier is
 	// virtual if and only if it has one.
 	JoinURL string `json:"joinUrl,omitempty"`
+	// ShareJoinURL sends attendees the join URL itself rather than their
+	// personal join link, which redirects to it while their registration
+	// stands; for meeting services that need their own link.
+	ShareJoinURL bool `json:"shareJoinUrl,omitempty"`
 	// Version counts the stored changes, as for Event.
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"createdAt"`

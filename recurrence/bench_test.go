@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/completeevent/completeevent-go/internal/testadapters"
 	"github.com/completeevent/completeevent-go/recurrence"
 	"github.com/completeevent/completeevent-go/storage"
 )
@@ -14,9 +15,9 @@ import (
 // tier, in one transaction too. (memstore scans all its rows on every
 // write, so its figures measure the store's size, not the copy.)
 func BenchmarkDuplicate(b *testing.B) {
-	for _, a := range adapters[1:] {
-		b.Run(a.name+"/tiers=200", func(b *testing.B) {
-			store := a.open(b)
+	for _, a := range testadapters.All()[1:] {
+		b.Run(a.Name+"/tiers=200", func(b *testing.B) {
+			store := a.Open(b)
 			f := newFixture(b, store)
 			e, _ := f.manyTiers(b, 200)
 			ctx := context.Background()

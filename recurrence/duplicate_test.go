@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/testadapters"
 	"github.com/completeevent/completeevent-go/recurrence"
 	"github.com/completeevent/completeevent-go/storage"
 	"github.com/completeevent/completeevent-go/storage/memstore"
@@ -55,7 +56,7 @@ func (f *fixture) richEvent(t *testing.T, loc *time.Location, start time.Time) (
 
 func TestDuplicate(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		ams := mustLoad(t, "Europe/Amsterdam")
@@ -181,7 +182,7 @@ func TestDuplicateAcrossDaylightSaving(t *testing.T) {
 			"2026-10-24 22:00", "2026-10-17 22:00", "2026-10-25 00:00", "2026-10-24 21:00", 7,
 			"2026-10-31 22:00", "2026-11-01T05:00:00+01:00", "2026-10-24T22:00:00+02:00", "2026-11-01T00:00:00+01:00", "2026-10-31T21:00:00+01:00"},
 	}
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		f := newFixture(t, store)
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -215,7 +216,7 @@ func TestDuplicateAcrossDaylightSaving(t *testing.T) {
 
 func TestDuplicateRecurringInstance(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		ams := mustLoad(t, "Europe/Amsterdam")
@@ -289,7 +290,7 @@ func TestDuplicateRecurringInstance(t *testing.T) {
 
 func TestDuplicateAnyStatus(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		f := newFixture(t, store)
 		ams := mustLoad(t, "Europe/Amsterdam")
 		for _, tt := range []struct {
@@ -319,7 +320,7 @@ func TestDuplicateAnyStatus(t *testing.T) {
 
 func TestDuplicateErrors(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		other := newFixture(t, store)
@@ -363,7 +364,7 @@ func TestDuplicateErrors(t *testing.T) {
 
 func TestDuplicate200Tiers(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		e, tiers := f.manyTiers(t, 200)
@@ -398,7 +399,7 @@ func (f *fixture) manyTiers(t testing.TB, n int) (*ce.Event, []*ce.Tier) {
 // not made the first event of a series.
 func TestDuplicateIsOneTransaction(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		f := newFixture(t, failingTiersStore{store})
 		ams := mustLoad(t, "Europe/Amsterdam")
 		e, _ := f.richEvent(t, ams, local(t, ams, "2026-06-01 19:00"))

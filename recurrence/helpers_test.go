@@ -3,64 +3,17 @@ package recurrence_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
-	"github.com/completeevent/completeevent-go/internal/pgtest"
 	"github.com/completeevent/completeevent-go/recurrence"
 	"github.com/completeevent/completeevent-go/storage"
-	"github.com/completeevent/completeevent-go/storage/memstore"
-	"github.com/completeevent/completeevent-go/storage/pgstore"
-	"github.com/completeevent/completeevent-go/storage/sqlitestore"
 )
 
 // testNow is the fixed clock of the tests.
 var testNow = time.Date(2026, 4, 15, 12, 0, 0, 0, time.UTC)
-
-// adapters open a fresh store of each adapter for one test. The
-// PostgreSQL one skips the test unless COMPLETEEVENT_TEST_POSTGRES_URL is
-// set (see internal/pgtest).
-var adapters = []struct {
-	name string
-	open func(t testing.TB) storage.Store
-}{
-	{"memstore", func(t testing.TB) storage.Store {
-		s := memstore.New()
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	}},
-	{"sqlitestore", func(t testing.TB) storage.Store {
-		s, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), nil)
-		if err != nil {
-			t.Fatalf("open sqlitestore: %v", err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	}},
-	{"pgstore", func(t testing.TB) storage.Store {
-		s, err := pgstore.Open(context.Background(), pgtest.DSN(t), nil)
-		if err != nil {
-			t.Fatalf("open pgstore: %v", err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	}},
-}
-
-// forEachAdapter runs test as a parallel subtest on a fresh store of each
-// adapter.
-func forEachAdapter(t *testing.T, test func(t *testing.T, store storage.Store)) {
-	t.Helper()
-	for _, a := range adapters {
-		t.Run(a.name, func(t *testing.T) {
-			t.Parallel()
-			test(t, a.open(t))
-		})
-	}
-}
 
 // fixture is a store with an organization, and a recurrence service on it
 // with the fixed clock.

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/testadapters"
 	"github.com/completeevent/completeevent-go/recurrence"
 	"github.com/completeevent/completeevent-go/storage"
 	"github.com/completeevent/completeevent-go/storage/memstore"
@@ -20,7 +21,7 @@ import (
 
 func TestCreateSeries(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		ams := mustLoad(t, "Europe/Amsterdam")
@@ -104,7 +105,7 @@ func TestCreateSeries(t *testing.T) {
 
 func TestCreateSeriesErrors(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		other := newFixture(t, store)
@@ -158,7 +159,7 @@ func TestCreateSeriesErrors(t *testing.T) {
 
 func TestPreview(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		ams := mustLoad(t, "Europe/Amsterdam")
@@ -192,7 +193,7 @@ func TestPreview(t *testing.T) {
 // TestSeriesLongerThanAPage lists a series longer than a storage page.
 func TestSeriesLongerThanAPage(t *testing.T) {
 	t.Parallel()
-	forEachAdapter(t, func(t *testing.T, store storage.Store) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
 		ctx := context.Background()
 		f := newFixture(t, store)
 		svc := recurrence.New(store, &recurrence.Options{MaxOccurrences: 2000})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/completeevent/completeevent-go/internal/testadapters"
 	"github.com/completeevent/completeevent-go/recurrence"
 	"github.com/completeevent/completeevent-go/storage"
 	"github.com/completeevent/completeevent-go/storage/pgstore"
@@ -57,14 +58,14 @@ func TestDuplicateStatements(t *testing.T) {
 		want, wantFirstInstance int
 	}{
 		{"sqlitestore", func(t *testing.T) (storage.Store, *bun.DB) {
-			s := adapters[1].open(t).(*sqlitestore.Store)
+			s := testadapters.All()[1].Open(t).(*sqlitestore.Store)
 			return s, s.DB()
 		}, 6, 7},
 		// PostgreSQL also runs each statement that may violate a
 		// constraint in a savepoint: SAVEPOINT and RELEASE around the
 		// INSERTs and the UPDATE (see internal/bunstore).
 		{"pgstore", func(t *testing.T) (storage.Store, *bun.DB) {
-			s := adapters[2].open(t).(*pgstore.Store)
+			s := testadapters.All()[2].Open(t).(*pgstore.Store)
 			return s, s.DB().(*bun.DB)
 		}, 10, 13},
 	}

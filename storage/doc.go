@@ -36,6 +36,14 @@
 //     in one process or many, ever hold one delivery at once, and claims it
 //     again once the lease expires; Finish and Release act only under the
 //     delivery's latest lease. The delivery log lists newest first.
+//   - Capacity. Registrations.Create and Update take and give back seats of
+//     the tier and the event in the same atomic step as the registration,
+//     so a tier or an event is never oversold, however many transactions
+//     register at once; the refused one gets ErrSoldOut. Guide tokens,
+//     ticket codes and join tokens are unique.
+//   - E-mail outbox. Emails.Enqueue queues in the caller's transaction;
+//     Emails.Claim leases like WebhookDeliveries.Claim, and Finish acts
+//     only under the latest lease.
 //   - Concurrency. A Store is safe for concurrent use by many goroutines;
 //     a Tx belongs to the goroutine running the transaction.
 //   - Text and money. Any valid UTF-8 text without NUL characters (which

@@ -47,6 +47,8 @@ type Repositories interface {
 	Tiers() Tiers
 	WebhookEndpoints() WebhookEndpoints
 	WebhookDeliveries() WebhookDeliveries
+	Registrations() Registrations
+	Emails() Emails
 }
 
 type txKey struct{}
@@ -118,6 +120,9 @@ type Events interface {
 	CreateMany(ctx context.Context, events []*ce.Event) error
 	// Get returns the organization's event with the id, or ErrNotFound.
 	Get(ctx context.Context, organizationID, id string) (*ce.Event, error)
+	// Lookup returns the event with the id, of whichever organization, or
+	// ErrNotFound: for public pages, which name an event by its id alone.
+	Lookup(ctx context.Context, id string) (*ce.Event, error)
 	// List returns the organization's events ordered by StartsAt, then by
 	// id, at most PageLimit(f.Limit) of them.
 	List(ctx context.Context, organizationID string, f EventFilter) ([]*ce.Event, error)
@@ -158,8 +163,9 @@ type Tiers interface {
 	// another tier of the event has the name. EventID, OrganizationID and
 	// CreatedAt are never changed.
 	Update(ctx context.Context, t *ce.Tier) error
-	// Delete removes the organization's tier with the id, or returns
-	// ErrNotFound.
+	// Delete removes the organization's tier with the id. It returns
+	// ErrNotFound if there is no such tier, and ErrConflict if the tier
+	// has registrations, cancelled ones included.
 	Delete(ctx context.Context, organizationID, id string) error
 }
 

@@ -20,9 +20,15 @@ var testNow = time.Date(2026, 4, 15, 12, 0, 0, 0, time.UTC)
 // and the id of a new organization.
 func newService(t *testing.T) (*ticketing.Service, string) {
 	t.Helper()
+	return newServiceOn(t, newMemstore(t))
+}
+
+// newMemstore returns a fresh memstore, closed when the test ends.
+func newMemstore(t *testing.T) storage.Store {
+	t.Helper()
 	store := memstore.New()
 	t.Cleanup(func() { store.Close() })
-	return newServiceOn(t, store)
+	return store
 }
 
 // newServiceOn returns a service on store with a fixed clock, and the id

@@ -2,10 +2,12 @@ package ticketing
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
 	"github.com/completeevent/completeevent-go/storage"
+	"github.com/completeevent/completeevent-go/webhook"
 )
 
 // Options configure a Service. The zero value, like a nil *Options, is a
@@ -14,28 +16,64 @@ type Options struct {
 	// Now returns the current time, used for new ids and for the
 	// CreatedAt and UpdatedAt of records. Defaults to time.Now.
 	Now func() time.Time
-	// Logger receives a record of each organization created and each
-	// event published. Defaults to discarding them.
+	// Logger receives a record of each organization created, each event
+	// published and each registration confirmed or cancelled. Defaults to
+	// discarding them.
 	Logger *slog.Logger
+	// Dispatcher publishes the webhooks of registrations, cancellations
+	// and check-ins inside their storage transactions, such as an
+	// outbox.Dispatcher. Nil publishes none.
+	Dispatcher webhook.Dispatcher
+	// EmailQueued, if set, is called after each transaction that queued
+	// an e-mail to an attendee commits, on the committing goroutine; it
+	// must not block. Pass the mail worker's Notify so that it sends at
+	// once rather than at its next poll.
+	EmailQueued func()
+	// Payments takes the payments of priced tiers and auction items. Nil
+	// refuses priced tiers; free events work all the same.
+	Payments Payments
+	// PublicURL is the absolute URL the attendee pages are served under,
+	// e.g. "https://events.example.org": payment pages send the payer back
+	// to PublicURL + "/guide/" + the guide token. Required with Payments.
+	PublicURL string
+	// CheckoutTTL is how long a checkout, and so a pending registration's
+	// hold on its seat, lasts. Defaults to 30 minutes, Stripe's least.
+	CheckoutTTL time.Duration
 }
 
-// Service applies the rules of events, tiers and organizations to a store.
+// defaultCheckoutTTL is Options.CheckoutTTL's default.
+const defaultCheckoutTTL = 30 * time.Minute
+
+// Service applies the rules of organizations, events, tiers and
+// registrations to a store.
 // It is safe for concurrent use.
 type Service struct {
-	store  storage.Store
-	now    func() time.Time
-	logger *slog.Logger
+	store       storage.Store
+	now         func() time.Time
+	logger      *slog.Logger
+	dispatcher  webhook.Dispatcher
+	emailQueued func()
+	payments    Payments
+	publicURL   string
+	checkoutTTL time.Duration
 }
 
 // New returns a Service that keeps its records in store. opts may be nil.
 func New(store storage.Store, opts *Options) *Service {
-	s := &Service{store: store, now: time.Now, logger: slog.New(slog.DiscardHandler)}
+	s := &Service{store: store, now: time.Now, logger: slog.New(slog.DiscardHandler), checkoutTTL: defaultCheckoutTTL}
 	if opts != nil {
 		if opts.Now != nil {
 			s.now = opts.Now
 		}
 		if opts.Logger != nil {
 			s.logger = opts.Logger
+		}
+		s.dispatcher = opts.Dispatcher
+		s.emailQueued = opts.EmailQueued
+		s.payments = opts.Payments
+		s.publicURL = strings.TrimSuffix(opts.PublicURL, "/")
+		if opts.CheckoutTTL > 0 {
+			s.checkoutTTL = opts.CheckoutTTL
 		}
 	}
 	return s

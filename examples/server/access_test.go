@@ -12,8 +12,8 @@ import (
 )
 
 // apiRoute is one route of the API, with a body that would succeed for
-// the records' own organization. "{event}", "{tier}", "{endpoint}" and
-// "{delivery}" in its path stand for ids.
+// the records' own organization. "{event}", "{tier}", "{endpoint}",
+// "{delivery}" and "{registration}" in its path and body stand for ids.
 type apiRoute struct {
 	method string
 	path   string
@@ -42,37 +42,51 @@ var apiRoutes = []apiRoute{
 	{"GET", "/v1/webhook-endpoints/{endpoint}/deliveries", ""},
 	{"GET", "/v1/webhook-deliveries/{delivery}", ""},
 	{"POST", "/v1/webhook-deliveries/{delivery}/resend", ""},
+	{"GET", "/v1/events/{event}/registrations", ""},
+	{"GET", "/v1/events/{event}/summary", ""},
+	{"POST", "/v1/events/{event}/checkins", `{"registrationId":"{registration}"}`},
+	{"GET", "/v1/registrations/{registration}", ""},
+	{"POST", "/v1/registrations/{registration}/cancel", `{"reason":"Taken over"}`},
+	{"POST", "/v1/registrations/{registration}/cancel", ""},
 }
 
 // recordIDs are the ids that the placeholders of apiRoute paths stand for.
 type recordIDs struct {
-	event, tier, endpoint, delivery string
+	event, tier, endpoint, delivery, registration string
 }
 
-func (r apiRoute) url(ids recordIDs) string {
+// replacer replaces the placeholders of apiRoute paths and bodies.
+func (ids recordIDs) replacer() *strings.Replacer {
 	return strings.NewReplacer("{event}", ids.event, "{tier}", ids.tier,
-		"{endpoint}", ids.endpoint, "{delivery}", ids.delivery).Replace(r.path)
+		"{endpoint}", ids.endpoint, "{delivery}", ids.delivery, "{registration}", ids.registration)
 }
+
+func (r apiRoute) url(ids recordIDs) string { return ids.replacer().Replace(r.path) }
+
+func (r apiRoute) bodyFor(ids recordIDs) string { return ids.replacer().Replace(r.body) }
 
 // createRecords creates, with the key, an event, a tier of it, a webhook
-// endpoint subscribed to every type and a delivery to it, and returns
-// their ids.
+// endpoint subscribed to every type and a delivery to it, and a
+// registration (for a published event of its own), and returns their ids.
 func (a *testAPI) createRecords(t *testing.T, key string) recordIDs {
 	t.Helper()
 	event := a.createEvent(t, key)
 	tier := a.createTier(t, key, event.ID)
 	endpoint, delivery := a.createEndpointWithDelivery(t, key)
-	return recordIDs{event: event.ID, tier: tier.ID, endpoint: endpoint.ID, delivery: delivery.ID}
+	open, tiers := a.publishedEvent(t, key, freeInPersonTier)
+	reg := a.register(t, open.ID, tiers[0].ID, "ada@example.org")
+	return recordIDs{event: event.ID, tier: tier.ID, endpoint: endpoint.ID, delivery: delivery.ID, registration: reg.ID}
 }
 
 // missingIDs returns ids of the kinds of ids that no record has.
 func missingIDs() recordIDs {
 	now := time.Now()
 	return recordIDs{
-		event:    ce.NewID(ce.PrefixEvent, now),
-		tier:     ce.NewID(ce.PrefixTier, now),
-		endpoint: ce.NewID(ce.PrefixWebhookEndpoint, now),
-		delivery: ce.NewID(ce.PrefixWebhookDelivery, now),
+		event:        ce.NewID(ce.PrefixEvent, now),
+		tier:         ce.NewID(ce.PrefixTier, now),
+		endpoint:     ce.NewID(ce.PrefixWebhookEndpoint, now),
+		delivery:     ce.NewID(ce.PrefixWebhookDelivery, now),
+		registration: ce.NewID(ce.PrefixRegistration, now),
 	}
 }
 
@@ -80,7 +94,7 @@ func missingIDs() recordIDs {
 func unifier(records ...recordIDs) *strings.Replacer {
 	var pairs []string
 	for _, r := range records {
-		pairs = append(pairs, r.event, "ID", r.tier, "ID", r.endpoint, "ID", r.delivery, "ID")
+		pairs = append(pairs, r.event, "ID", r.tier, "ID", r.endpoint, "ID", r.delivery, "ID", r.registration, "ID")
 	}
 	return strings.NewReplacer(pairs...)
 }
@@ -96,12 +110,13 @@ func TestOtherOrganizationGetsNotFound(t *testing.T) {
 	eventBefore := mustDo[*ce.Event](t, api, http.StatusOK, "GET", "/v1/events/"+ids.event, api.keyA, "")
 	tierBefore := mustDo[*ce.Tier](t, api, http.StatusOK, "GET", "/v1/tiers/"+ids.tier, api.keyA, "")
 	endpointBefore := mustDo[endpointResponse](t, api, http.StatusOK, "GET", "/v1/webhook-endpoints/"+ids.endpoint, api.keyA, "")
+	registrationBefore := mustDo[registrationJSON](t, api, http.StatusOK, "GET", "/v1/registrations/"+ids.registration, api.keyA, "")
 
 	for _, r := range apiRoutes {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {
-			got := wantError(t, api.do(t, r.method, r.url(ids), api.keyB, r.body), http.StatusNotFound, codeNotFound, "")
+			got := wantError(t, api.do(t, r.method, r.url(ids), api.keyB, r.bodyFor(ids)), http.StatusNotFound, codeNotFound, "")
 			missingIDs := missingIDs()
-			missing := wantError(t, api.do(t, r.method, r.url(missingIDs), api.keyB, r.body), http.StatusNotFound, codeNotFound, "")
+			missing := wantError(t, api.do(t, r.method, r.url(missingIDs), api.keyB, r.bodyFor(missingIDs)), http.StatusNotFound, codeNotFound, "")
 			unify := unifier(ids, missingIDs)
 			if unify.Replace(got.Message) != unify.Replace(missing.Message) {
 				t.Errorf("got message %q for another organization's id and %q for a missing one, want the same", got.Message, missing.Message)
@@ -138,8 +153,22 @@ func TestOtherOrganizationGetsNotFound(t *testing.T) {
 		}
 	}
 	log := mustDo[deliveryList](t, api, http.StatusOK, "GET", "/v1/webhook-endpoints/"+ids.endpoint+"/deliveries", api.keyA, "")
-	if len(log.Deliveries) != 1 || log.Deliveries[0].Status != ce.DeliveryPending || log.Deliveries[0].AttemptCount != 0 {
-		t.Errorf("A's delivery log changed: %+v", log.Deliveries)
+	// The check-in createEndpointWithDelivery published and the
+	// registration's confirmation, both untouched: B's check-in and
+	// cancellations published nothing.
+	types := map[string]int{}
+	for _, d := range log.Deliveries {
+		types[d.EventType]++
+		if d.Status != ce.DeliveryPending || d.AttemptCount != 0 {
+			t.Errorf("A's delivery changed: %+v", d)
+		}
+	}
+	if diff := cmp.Diff(map[string]int{ce.EventTypeCheckinCompleted: 1, ce.EventTypeRegistrationConfirmed: 1}, types); diff != "" {
+		t.Errorf("A's delivery log by event type (-want +got):\n%s", diff)
+	}
+	gotRegistration := mustDo[registrationJSON](t, api, http.StatusOK, "GET", "/v1/registrations/"+ids.registration, api.keyA, "")
+	if diff := cmp.Diff(registrationBefore, gotRegistration); diff != "" {
+		t.Errorf("A's registration changed (-want +got):\n%s", diff)
 	}
 }
 
@@ -168,7 +197,7 @@ func TestUnauthorized(t *testing.T) {
 		for _, h := range headers {
 			t.Run(r.method+" "+r.path+"/"+h.name, func(t *testing.T) {
 				t.Parallel()
-				req := newRequest(r.method, r.url(ids), r.body)
+				req := newRequest(r.method, r.url(ids), r.bodyFor(ids))
 				if h.value != "" {
 					req.Header.Set("Authorization", h.value)
 				}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/storage"
 )
 
 // The error codes of the API, the "code" of an error body.
@@ -12,6 +13,7 @@ const (
 	codeInvalid          = "invalid"
 	codeNotFound         = "not_found"
 	codeConflict         = "conflict"
+	codeSoldOut          = "sold_out"
 	codeUnauthorized     = "unauthorized"
 	codeForbidden        = "forbidden"
 	codeMethodNotAllowed = "method_not_allowed"
@@ -60,6 +62,10 @@ func describe(err error) (int, errorDetail) {
 		}
 		return status, errorDetail{Code: re.code, Message: re.message, Field: re.field}
 	}
+	if errors.Is(err, storage.ErrSoldOut) {
+		// A conflict a registrant can act on: another tier, another date.
+		return http.StatusConflict, errorDetail{Code: codeSoldOut, Message: ce.ErrorMessage(err), Field: ce.ErrorField(err)}
+	}
 	kinds := []struct {
 		kind   error
 		status int
@@ -86,7 +92,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, detail := describe(err)
 	switch status {
 	case http.StatusInternalServerError:
-		s.logger.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logger.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", redactPath(r.URL.Path), "err", err)
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="CompleteEvent"`)
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -17,11 +19,13 @@ func FuzzDecodeJSON(f *testing.F) {
 		validEvent, validTier, `{"title":`, `{"startsAt":5}`, `{"endsAt":""}`, `[]`, `{} x`, `{}{}`, "",
 		`{"settings":{"registrationOpensAt":"2026-05-20T19:00:00Z","capacity":1e3}}`,
 		`{"price":{"amount":9223372036854775808,"currency":"EUR"}}`, `{"joinUrl":null,"version":1}`,
+		`{"tierId":"tier_1","email":"ada@example.org","firstName":"Ada","lastName":"Lovelace"}`,
+		`{"ticketCode":"0123456789abcdefghjkmnpqrstvwxyz"}`, `{"registrationId":null}`, `{"reason":"\u0000"}`, "  ",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, dst := range []any{&eventBody{}, &tierBody{}} {
+		for _, dst := range []any{&eventBody{}, &tierBody{}, &registrationBody{}, &checkInBody{}, &cancelBody{}} {
 			req := httptest.NewRequest("POST", "/", bytes.NewReader(body))
 			err := decodeJSON(httptest.NewRecorder(), req, dst)
 			if err == nil {
@@ -36,6 +40,30 @@ func FuzzDecodeJSON(f *testing.F) {
 			}
 			if status, detail := describe(err); status != http.StatusBadRequest || detail.Message == "" {
 				t.Errorf("got status %d and message %q for %q, want 400 with a message", status, detail.Message, body)
+			}
+		}
+	})
+}
+
+// FuzzAttendeeLinks sends any token to the attendee pages: none of them
+// answers anything but the one 404 page (or the mux's redirect to a
+// cleaned path), and none echoes the token.
+func FuzzAttendeeLinks(f *testing.F) {
+	for _, seed := range []string{"", "x", "0123456789abcdefghjkmnpqrstvwxyz", "..", "a/b", "%00", "<script>", strings.Repeat("z", 300)} {
+		f.Add(seed)
+	}
+	api := newTestAPI(f)
+	f.Fuzz(func(t *testing.T, token string) {
+		for _, path := range []string{"/guide/" + url.PathEscape(token), "/guide/" + url.PathEscape(token) + "/ticket.png", "/join/" + url.PathEscape(token)} {
+			rec := serve(api, httptest.NewRequest("GET", path, nil))
+			switch {
+			case rec.Code == http.StatusNotFound:
+				if len(token) > 3 && strings.Contains(rec.Body.String(), token) {
+					t.Errorf("GET %q: the 404 page echoes the token", path)
+				}
+			case rec.Code == http.StatusMovedPermanently || rec.Code == http.StatusTemporaryRedirect:
+			default:
+				t.Errorf("GET %q: got status %d, want 404", path, rec.Code)
 			}
 		}
 	})

@@ -22,6 +22,9 @@ import (
 	"github.com/completeevent/completeevent-go/webhook/outbox"
 )
 
+// testBaseURL is the base URL of the test servers.
+const testBaseURL = "https://events.example.test"
+
 // testAPI is a server on a memstore with two organizations, A and B.
 type testAPI struct {
 	handler http.Handler
@@ -32,7 +35,7 @@ type testAPI struct {
 }
 
 // newTestAPI returns a server on a fresh memstore with two organizations.
-func newTestAPI(t *testing.T) *testAPI {
+func newTestAPI(t testing.TB) *testAPI {
 	t.Helper()
 	store := memstore.New()
 	t.Cleanup(func() { store.Close() })
@@ -40,17 +43,19 @@ func newTestAPI(t *testing.T) *testAPI {
 }
 
 // newTestAPIOn returns a server on store with two new organizations.
-func newTestAPIOn(t *testing.T, store storage.Store) *testAPI {
+func newTestAPIOn(t testing.TB, store storage.Store) *testAPI {
 	t.Helper()
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	svc := ticketing.New(store, &ticketing.Options{Logger: logger})
+	// Webhooks are published to the outbox, where the delivery log shows
+	// them; no worker sends them.
+	svc := ticketing.New(store, &ticketing.Options{Logger: logger, Dispatcher: outbox.NewDispatcher(nil)})
 	series := recurrence.New(store, &recurrence.Options{Logger: logger})
 	// Production rules for endpoint URLs: no private addresses.
 	sender := webhook.NewSender(nil)
 	t.Cleanup(sender.CloseIdleConnections)
 	hooks := outbox.NewService(store, sender, &outbox.Options{Logger: logger})
-	api := &testAPI{handler: newServer(store, svc, series, hooks, logger), logs: logs, store: store}
+	api := &testAPI{handler: newServer(store, svc, series, hooks, logger, testBaseURL), logs: logs, store: store}
 	for _, key := range []*string{&api.keyA, &api.keyB} {
 		_, token, err := svc.CreateOrganization(context.Background(), "Org")
 		if err != nil {

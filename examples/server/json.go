@@ -12,8 +12,14 @@ import (
 	"time"
 )
 
-// maxBodyBytes bounds a request body: 1 MiB.
-const maxBodyBytes = 1 << 20
+// Bounds of request bodies.
+const (
+	// maxBodyBytes bounds a request body of the organizer API: 1 MiB.
+	maxBodyBytes = 1 << 20
+	// maxPublicBodyBytes bounds the body of a public route, which anyone
+	// may call without an API key: 32 KiB, ample for a registration.
+	maxPublicBodyBytes = 32 << 10
+)
 
 // decodeJSON decodes the request body, one JSON object, into dst. It
 // refuses, as a *requestError, a body over maxBodyBytes
@@ -22,16 +28,33 @@ const maxBodyBytes = 1 << 20
 // (unknown_field, naming it) and values of the wrong type (invalid,
 // naming the field).
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
-	body := &countingReader{r: http.MaxBytesReader(w, r.Body, maxBodyBytes)}
+	return decodeBody(w, r, dst, bodyRules{limit: maxBodyBytes})
+}
+
+// bodyRules say what decodeBody accepts.
+type bodyRules struct {
+	// limit is the largest body, in bytes.
+	limit int64
+	// optional accepts an empty body (or only white space), leaving dst
+	// as it is.
+	optional bool
+}
+
+// decodeBody is decodeJSON with the rules given.
+func decodeBody(w http.ResponseWriter, r *http.Request, dst any, rules bodyRules) error {
+	body := &countingReader{r: http.MaxBytesReader(w, r.Body, rules.limit)}
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err, body.n)
+		if rules.optional && errors.Is(err, io.EOF) {
+			return nil
+		}
+		return decodeError(err, body.n, rules.limit)
 	}
 	end := dec.InputOffset()
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if tooLarge(err) {
-			return decodeError(err, body.n)
+			return decodeError(err, body.n, rules.limit)
 		}
 		return &requestError{code: codeMalformedJSON, message: fmt.Sprintf("malformed JSON: unexpected data after the object, which ends at byte %d", end)}
 	}
@@ -39,15 +62,16 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 }
 
 // decodeError turns an error of json.Decoder.Decode into a
-// *requestError; read is how many bytes of the body were read.
-func decodeError(err error, read int64) error {
+// *requestError; read is how many bytes of the body were read, limit the
+// largest body allowed.
+func decodeError(err error, read, limit int64) error {
 	var (
 		syntaxErr *json.SyntaxError
 		typeErr   *json.UnmarshalTypeError
 	)
 	switch {
 	case tooLarge(err):
-		return &requestError{code: codePayloadTooLarge, message: fmt.Sprintf("the body must be at most %d bytes", maxBodyBytes)}
+		return &requestError{code: codePayloadTooLarge, message: fmt.Sprintf("the body must be at most %d bytes", limit)}
 	case errors.Is(err, io.EOF):
 		return &requestError{code: codeMalformedJSON, message: "the body is empty: send a JSON object"}
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -69,7 +93,7 @@ func decodeError(err error, read int64) error {
 	return &requestError{code: codeMalformedJSON, message: "cannot read the body: " + err.Error()}
 }
 
-// tooLarge reports whether err says the body exceeded maxBodyBytes.
+// tooLarge reports whether err says the body exceeded its limit.
 func tooLarge(err error) bool {
 	var mbe *http.MaxBytesError
 	return errors.As(err, &mbe)
@@ -116,7 +140,7 @@ func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		s.logger.WarnContext(r.Context(), "write response", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logger.WarnContext(r.Context(), "write response", "method", r.Method, "path", redactPath(r.URL.Path), "err", err)
 	}
 }
 

@@ -15,6 +15,35 @@
 //	                    http and loopback or private addresses, so that
 //	                    "go run ./examples/receiver" can be one (env
 //	                    DEV_WEBHOOKS=1); the server warns loudly at start
+//	-base-url URL       the server's public address, which starts the links
+//	                    in answers and e-mails (env BASE_URL; default
+//	                    http://localhost:<port>)
+//	-smtp-url URL       send the e-mails to attendees through this SMTP
+//	                    server: smtp://user:password@host:587?from=…, or
+//	                    smtps://… (env SMTP_URL)
+//	-mail-dir DIR       without an SMTP URL, write the e-mails as .eml files
+//	                    into DIR, created if missing (env MAIL_DIR; default
+//	                    "mail-out"); the server says so at start
+//	-mail-from ADDRESS  the e-mails' sender (env MAIL_FROM)
+//
+// Anyone may read a published event and register, without an API key:
+//
+//	GET    /v1/public/events/{id} a published event and its tiers, each
+//	                              "virtual" or not, never a join URL
+//	POST   /v1/public/events/{id}/registrations
+//	                              register: {"tierId","email","firstName",
+//	                              "lastName"}; 201 with the registration and
+//	                              its "guideUrl", 409 "sold_out" when full
+//
+// Attendees open HTML pages whose token is their key:
+//
+//	GET    /guide/{token}         the event guide: when (in the event's time
+//	                              zone), where, the ticket's QR code or the
+//	                              join link, or "Cancelled"
+//	GET    /guide/{token}/ticket.png
+//	                              the ticket's QR code (in-person tiers)
+//	GET    /join/{token}          redirect to the virtual tier's current join
+//	                              URL; 410 once the registration is cancelled
 //
 // Every /v1 request carries "Authorization: Bearer <API key>" and sees only
 // its organization's records:
@@ -34,6 +63,17 @@
 //	GET    /v1/tiers/{id}             get a tier
 //	PATCH  /v1/tiers/{id}             change a tier
 //	DELETE /v1/tiers/{id}             delete a tier
+//	GET    /v1/events/{id}/registrations
+//	                                  list registrations, oldest first
+//	                                  (?status=&tierId=&limit=&after=)
+//	GET    /v1/registrations/{id}     get a registration
+//	POST   /v1/registrations/{id}/cancel
+//	                                  cancel it ({"reason"} optional): its
+//	                                  seat is freed, its join link revoked
+//	POST   /v1/events/{id}/checkins   check in {"ticketCode"} (the QR code)
+//	                                  or {"registrationId"}; 409 "already
+//	                                  checked in at …"
+//	GET    /v1/events/{id}/summary    registrations per tier, seats left
 //	POST   /v1/webhook-endpoints      add a webhook endpoint; the answer
 //	                                  holds its "secret", shown only then
 //	GET    /v1/webhook-endpoints      list the webhook endpoints
@@ -56,10 +96,11 @@
 //	GET    /healthz                   is the database reachable?
 //
 // A delivery worker runs with the server and sends the webhooks of
-// committed changes at once. Errors are
+// committed changes at once; a mail worker sends the confirmation and
+// cancellation e-mails. Errors are
 // {"error":{"code":…,"message":…,"field":…}}. SIGINT or SIGTERM stops the
 // server gracefully: it finishes the requests in flight, then the webhook
-// deliveries in flight.
+// deliveries and e-mails in flight.
 package main
 
 import (

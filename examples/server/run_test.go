@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"path/filepath"
@@ -24,9 +25,21 @@ func TestParseConfig(t *testing.T) {
 		env  map[string]string
 		want config
 	}{
-		{"defaults", nil, nil, config{addr: ":8080", db: "completeevent.db"}},
-		{"environment", nil, map[string]string{"ADDR": "127.0.0.1:9000", "DATABASE_URL": "postgres://u@db/ce"}, config{addr: "127.0.0.1:9000", db: "postgres://u@db/ce"}},
-		{"flags over environment", []string{"-addr", ":9001", "-db", "memory"}, map[string]string{"ADDR": ":9000", "DATABASE_URL": "x.db"}, config{addr: ":9001", db: "memory"}},
+		{"defaults", nil, nil, config{addr: ":8080", db: "completeevent.db", mailDir: "mail-out"}},
+		{"environment", nil, map[string]string{
+			"ADDR": "127.0.0.1:9000", "DATABASE_URL": "postgres://u@db/ce", "BASE_URL": "https://events.example.org/",
+			"SMTP_URL": "smtp://u:p@mail.example.org", "MAIL_DIR": "/var/mail/ce", "MAIL_FROM": "tickets@example.org",
+		}, config{
+			addr: "127.0.0.1:9000", db: "postgres://u@db/ce", baseURL: "https://events.example.org",
+			smtpURL: "smtp://u:p@mail.example.org", mailDir: "/var/mail/ce", mailFrom: "tickets@example.org",
+		}},
+		{"flags over environment", []string{
+			"-addr", ":9001", "-db", "memory", "-base-url", "http://localhost:9001", "-smtp-url", "smtps://mail.example.org",
+			"-mail-dir", "out", "-mail-from", "Events <e@example.org>",
+		}, map[string]string{"ADDR": ":9000", "DATABASE_URL": "x.db", "BASE_URL": "https://x.example.org", "MAIL_DIR": "x", "SMTP_URL": "smtp://x", "MAIL_FROM": "x@example.org"}, config{
+			addr: ":9001", db: "memory", baseURL: "http://localhost:9001", smtpURL: "smtps://mail.example.org",
+			mailDir: "out", mailFrom: "Events <e@example.org>",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,6 +52,34 @@ func TestParseConfig(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseConfigRefusesBadBaseURL(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []string{"events.example.org", "ftp://events.example.org", "https://", "https://events.example.org/?x=1", "https://u:p@events.example.org", "https://events.example.org/#top"} {
+		if _, err := parseConfig([]string{"-base-url", bad}, io.Discard, noEnv); err == nil {
+			t.Errorf("-base-url %q: got no error, want one", bad)
+		}
+	}
+}
+
+func TestDefaultBaseURL(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]string{
+		"[::]:8080":      "http://localhost:8080",
+		"0.0.0.0:8080":   "http://localhost:8080",
+		"127.0.0.1:8080": "http://127.0.0.1:8080",
+		"[::1]:8080":     "http://[::1]:8080",
+		"10.1.2.3:80":    "http://10.1.2.3:80",
+	} {
+		tcp, err := net.ResolveTCPAddr("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := defaultBaseURL(tcp); got != want {
+			t.Errorf("defaultBaseURL(%s): got %q, want %q", addr, got, want)
+		}
 	}
 }
 
@@ -69,6 +110,9 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{"extra argument", []string{"serve"}},
 		{"unopenable database", []string{"-db", filepath.Join(dir, "missing", "dir", "ce.db")}},
 		{"bad address", []string{"-db", "memory", "-addr", "not an address"}},
+		{"bad SMTP URL", []string{"-db", "memory", "-smtp-url", "smtp://mail.example.org?starttls=maybe"}},
+		{"SMTP without a sender", []string{"-db", "memory", "-smtp-url", "smtp://mail.example.org"}},
+		{"unwritable mail folder", []string{"-db", "memory", "-mail-dir", "/proc/completeevent-mail"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,7 +148,8 @@ func startRun(t *testing.T, args ...string) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{stdout: &syncBuffer{}, logs: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
-	args = append([]string{"-addr", "127.0.0.1:0"}, args...)
+	// E-mails go to a folder of the test's, unless args say otherwise.
+	args = append([]string{"-addr", "127.0.0.1:0", "-mail-dir", filepath.Join(t.TempDir(), "mail")}, args...)
 	go func() { r.done <- run(ctx, args, r.stdout, r.logs, noEnv) }()
 	t.Cleanup(func() {
 		cancel()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -24,15 +25,35 @@ type server struct {
 	series *recurrence.Service
 	hooks  *outbox.Service
 	logger *slog.Logger
-	mux    *http.ServeMux
+	// baseURL is the server's address as attendees reach it, without a
+	// trailing slash: the start of the guide links it returns.
+	baseURL string
+	pages   *template.Template
+	mux     *http.ServeMux
 }
 
 // newServer returns the server's handler: every route, with request logs.
-// The store is used only to check its health; everything else goes
-// through svc, series and hooks (the webhook endpoints and their log).
-func newServer(store storage.Store, svc *ticketing.Service, series *recurrence.Service, hooks *outbox.Service, logger *slog.Logger) http.Handler {
-	s := &server{store: store, svc: svc, series: series, hooks: hooks, logger: logger, mux: http.NewServeMux()}
+// The store is used only to check its health and to find a public event
+// by its id alone; everything else goes through svc, series and hooks
+// (the webhook endpoints and their log). baseURL, such as
+// "https://events.example.org", starts the event guide links the API
+// returns.
+func newServer(store storage.Store, svc *ticketing.Service, series *recurrence.Service, hooks *outbox.Service, logger *slog.Logger, baseURL string) http.Handler {
+	s := &server{
+		store: store, svc: svc, series: series, hooks: hooks, logger: logger,
+		baseURL: strings.TrimSuffix(baseURL, "/"), pages: parseTemplates(), mux: http.NewServeMux(),
+	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	// Public: anyone, without an API key.
+	s.mux.Handle("GET /v1/public/events/{id}", s.public(s.getPublicEvent))
+	s.mux.Handle("POST /v1/public/events/{id}/registrations", s.public(s.register))
+	// Attendee pages, in HTML; their tokens are their keys.
+	s.mux.HandleFunc("GET /guide/{token}", s.guide)
+	s.mux.HandleFunc("GET /guide/{token}/ticket.png", s.ticketImage)
+	s.mux.HandleFunc("GET /join/{token}", s.join)
+	s.mux.HandleFunc("GET /guide/", s.notFound)
+	s.mux.HandleFunc("GET /join/", s.notFound)
+	// The organizer API.
 	s.mux.Handle("POST /v1/events", s.api(s.createEvent))
 	s.mux.Handle("GET /v1/events", s.api(s.listEvents))
 	s.mux.Handle("GET /v1/events/{id}", s.api(s.getEvent))
@@ -47,6 +68,11 @@ func newServer(store storage.Store, svc *ticketing.Service, series *recurrence.S
 	s.mux.Handle("GET /v1/tiers/{id}", s.api(s.getTier))
 	s.mux.Handle("PATCH /v1/tiers/{id}", s.api(s.updateTier))
 	s.mux.Handle("DELETE /v1/tiers/{id}", s.api(s.deleteTier))
+	s.mux.Handle("GET /v1/events/{id}/registrations", s.api(s.listRegistrations))
+	s.mux.Handle("POST /v1/events/{id}/checkins", s.api(s.checkIn))
+	s.mux.Handle("GET /v1/events/{id}/summary", s.api(s.summarizeEvent))
+	s.mux.Handle("GET /v1/registrations/{id}", s.api(s.getRegistration))
+	s.mux.Handle("POST /v1/registrations/{id}/cancel", s.api(s.cancelRegistration))
 	s.mux.Handle("POST /v1/webhook-endpoints", s.api(s.createEndpoint))
 	s.mux.Handle("GET /v1/webhook-endpoints", s.api(s.listEndpoints))
 	s.mux.Handle("GET /v1/webhook-endpoints/{id}", s.api(s.getEndpoint))
@@ -106,6 +132,16 @@ func (s *server) api(h apiHandler) http.Handler {
 	})
 }
 
+// public runs h, a route anyone may call without an API key, and writes
+// the error it returns.
+func (s *server) public(h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
 // authenticate returns the API key of the request's
 // "Authorization: Bearer <token>" header, or ErrUnauthorized.
 func (s *server) authenticate(r *http.Request) (*ce.APIKey, error) {
@@ -144,7 +180,7 @@ func logRequests(logger *slog.Logger) func(http.Handler) http.Handler {
 			next.ServeHTTP(sw, r)
 			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
+				slog.String("path", redactPath(r.URL.Path)),
 				slog.Int("status", sw.statusCode()),
 				slog.Duration("duration", time.Since(start)),
 			)

@@ -169,6 +169,12 @@ func (r repos) WebhookEndpoints() storage.WebhookEndpoints { return webhookEndpo
 // WebhookDeliveries returns the webhook outbox and delivery log.
 func (r repos) WebhookDeliveries() storage.WebhookDeliveries { return webhookDeliveries{r} }
 
+// Registrations returns the registration repository.
+func (r repos) Registrations() storage.Registrations { return registrations{r} }
+
+// Emails returns the e-mail outbox.
+func (r repos) Emails() storage.Emails { return emails{r} }
+
 // check fails once the store is closed.
 func (r repos) check() error {
 	if r.closed.Load() {
@@ -213,6 +219,32 @@ func (r repos) write(ctx context.Context, fn func(ctx context.Context, db bun.ID
 	return r.db.RunInTx(ctx, nil, func(ctx context.Context, sp bun.Tx) error {
 		return fn(ctx, sp)
 	})
+}
+
+// atomicStep runs fn, whose statements stand or fall together, on
+// repositories of one transaction: in a savepoint of r's transaction, so
+// that a failure undoes fn's writes and leaves the transaction usable, or
+// in a transaction of its own outside one (see atomically). fn translates
+// its errors; a failure of the savepoint or the commit is wrapped with op.
+func (r repos) atomicStep(ctx context.Context, op string, fn func(ctx context.Context, tx repos) error) error {
+	if !r.inTx {
+		return r.atomically(ctx, op, fn)
+	}
+	if err := r.check(); err != nil {
+		return err
+	}
+	var fnErr error
+	err := r.db.RunInTx(ctx, nil, func(ctx context.Context, sp bun.Tx) error {
+		fnErr = fn(ctx, newRepos(sp, r.shared))
+		return fnErr
+	})
+	switch {
+	case fnErr != nil:
+		return fnErr
+	case err != nil:
+		return r.fail(err, op, "", "")
+	}
+	return nil
 }
 
 // insert stores the model of a new record, translating a unique violation
@@ -337,21 +369,27 @@ func (r repos) update(ctx context.Context, model any, v versioned, conflict stri
 }
 
 // delete removes the organization's record with the id from the table of
-// model, or returns ErrNotFound naming it what.
+// model, or returns ErrNotFound naming it what, or ErrConflict if other
+// records refer to it (a foreign key violation).
 func (r repos) delete(ctx context.Context, model any, organizationID, id, what string) error {
 	release, err := r.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	res, err := r.db.NewDelete().Model(model).
-		Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
-		Exec(ctx)
 	var n int64
-	if err == nil {
-		n, err = res.RowsAffected()
-	}
+	err = r.write(ctx, func(ctx context.Context, db bun.IDB) error {
+		res, err := db.NewDelete().Model(model).
+			Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
+			Exec(ctx)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
 	switch {
+	case err != nil && r.cfg.Classify(err) == ce.ErrNotFound:
+		return ce.Conflict("%s %s cannot be deleted: other records refer to it", what, id)
 	case err != nil:
 		return r.fail(err, "delete "+what+" "+id, "", "")
 	case n == 0:

@@ -28,14 +28,29 @@
 //
 // Unique violations become completeevent.ErrConflict and foreign-key
 // violations completeevent.ErrNotFound; the Config.Classify of the adapter
-// recognizes them, so that this package imports no SQL driver. Every other
-// failure is wrapped with the adapter's name.
+// recognizes them, so that this package imports no SQL driver; a foreign
+// key violation of a DELETE means the record is still referred to, and is
+// ErrConflict. Every other failure is wrapped with the adapter's name.
 //
 // On PostgreSQL a failed statement aborts the enclosing transaction, and a
 // later COMMIT silently rolls back. So that a caller inside a transaction
 // may handle an ErrConflict or ErrNotFound and carry on, as with memstore
 // and SQLite, every statement that can violate a constraint runs in a
 // savepoint when the store works inside a PostgreSQL transaction.
+//
+// # Registrations and seats
+//
+// The seats held are counted per tier and per event in tables of their own
+// (migrate_registrations.go), which the statements writing tiers and
+// events never touch. A registration that takes a seat is one atomic step,
+// a savepoint inside a transaction or a transaction of its own: INSERT the
+// registration, then one conditional upsert on the tier's counter and one
+// on the event's, each counting the seat only while it is below the
+// capacity; no row changed is storage.ErrSoldOut, and the step is undone.
+// On PostgreSQL the upsert holds the counter row's lock until the
+// transaction ends, so racing registrations take turns on the last seat;
+// the tier's counter is always taken before the event's, so they never
+// deadlock. The e-mail outbox is claimed like the webhook deliveries.
 //
 // # Webhook outbox
 //

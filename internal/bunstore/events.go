@@ -53,6 +53,18 @@ func (r events) Get(ctx context.Context, organizationID, id string) (*ce.Event, 
 	return m.domain(), nil
 }
 
+func (r events) Lookup(ctx context.Context, id string) (*ce.Event, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	var m eventModel
+	err := r.db.NewSelect().Model(&m).Where("?TableAlias.id = ?", id).Scan(ctx)
+	if err != nil {
+		return nil, r.fail(err, "look up event "+id, "", "event "+id+" not found")
+	}
+	return m.domain(), nil
+}
+
 // List pages by keyset: the events after the cursor event in (starts_at,
 // id) order, compared in the database, so that times never leave it.
 func (r events) List(ctx context.Context, organizationID string, f storage.EventFilter) ([]*ce.Event, error) {

@@ -18,6 +18,8 @@ type data struct {
 	events        map[string]ce.Event
 	tiers         map[string]ce.Tier
 	webhooks      webhookData
+	registrations registrationData
+	emails        emailData
 }
 
 func newData() data {
@@ -28,6 +30,8 @@ func newData() data {
 		events:        map[string]ce.Event{},
 		tiers:         map[string]ce.Tier{},
 		webhooks:      newWebhookData(),
+		registrations: newRegistrationData(),
+		emails:        newEmailData(),
 	}
 }
 

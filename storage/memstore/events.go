@@ -60,6 +60,21 @@ func (r events) Get(ctx context.Context, organizationID, id string) (*ce.Event, 
 	return &e, nil
 }
 
+func (r events) Lookup(ctx context.Context, id string) (*ce.Event, error) {
+	var e ce.Event
+	err := r.s.do(ctx, func(d *data, _ func(func())) error {
+		var ok bool
+		if e, ok = d.events[id]; !ok {
+			return ce.NotFound("event %s not found", id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
 func (d *data) event(organizationID, id string) (ce.Event, error) {
 	e, ok := d.events[id]
 	if !ok || e.OrganizationID != organizationID {

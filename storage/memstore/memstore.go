@@ -51,6 +51,13 @@ func (s *Store) WebhookDeliveries() storage.WebhookDeliveries {
 	return webhookDeliveries{s.autocommit()}
 }
 
+// Registrations returns the registration repository, outside any
+// transaction.
+func (s *Store) Registrations() storage.Registrations { return registrations{s.autocommit()} }
+
+// Emails returns the e-mail outbox, outside any transaction.
+func (s *Store) Emails() storage.Emails { return emails{s.autocommit()} }
+
 // RunInTx runs fn with the store locked and undoes its writes if it returns
 // an error or panics. After a commit it runs the functions registered with
 // AfterCommit, with the store unlocked. See storage.Store.
@@ -147,6 +154,8 @@ func (t *txn) WebhookEndpoints() storage.WebhookEndpoints {
 func (t *txn) WebhookDeliveries() storage.WebhookDeliveries {
 	return webhookDeliveries{t}
 }
+func (t *txn) Registrations() storage.Registrations { return registrations{t} }
+func (t *txn) Emails() storage.Emails               { return emails{t} }
 
 // AfterCommit registers fn to run after the transaction commits.
 func (t *txn) AfterCommit(fn func()) { t.afterCommit = append(t.afterCommit, fn) }

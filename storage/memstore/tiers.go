@@ -145,6 +145,9 @@ func (r tiers) Delete(ctx context.Context, organizationID, id string) error {
 		if _, err := d.tier(organizationID, id); err != nil {
 			return err
 		}
+		if d.hasRegistrations(id) {
+			return ce.Conflict("tier %s has registrations", id)
+		}
 		remove(d.tiers, id, undo)
 		return nil
 	})

@@ -141,6 +141,17 @@ func (s *Store) WebhookEndpoints() storage.WebhookEndpoints { return s.store.Web
 // one queue.
 func (s *Store) WebhookDeliveries() storage.WebhookDeliveries { return s.store.WebhookDeliveries() }
 
+// Registrations returns the registration repository, outside any
+// transaction of the store's own. Its writes take seats with a
+// conditional update of a counter row per tier and event, which
+// concurrent transactions wait for, so no server instance oversells.
+func (s *Store) Registrations() storage.Registrations { return s.store.Registrations() }
+
+// Emails returns the e-mail outbox, outside any transaction of the
+// store's own. Its Claim locks the rows it takes with FOR UPDATE SKIP
+// LOCKED, so any number of server instances share one queue.
+func (s *Store) Emails() storage.Emails { return s.store.Emails() }
+
 // RunInTx runs fn in one transaction; see storage.Store. On a store made
 // by New on a bun.Tx, the transaction is a savepoint of the caller's.
 func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {

@@ -123,6 +123,13 @@ func (s *Store) WebhookEndpoints() storage.WebhookEndpoints { return s.store.Web
 // any transaction.
 func (s *Store) WebhookDeliveries() storage.WebhookDeliveries { return s.store.WebhookDeliveries() }
 
+// Registrations returns the registration repository, outside any
+// transaction.
+func (s *Store) Registrations() storage.Registrations { return s.store.Registrations() }
+
+// Emails returns the e-mail outbox, outside any transaction.
+func (s *Store) Emails() storage.Emails { return s.store.Emails() }
+
 // RunInTx runs fn in one write transaction; see storage.Store. The
 // transaction holds SQLite's write lock from its start, so other writers
 // wait for it, at most Options.BusyTimeout.

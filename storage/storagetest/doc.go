@@ -14,5 +14,7 @@
 // none, the round trip of times, money and text, and the webhook outbox:
 // fan-out at publish time, rollback, after-commit hooks, the claim and
 // lease rules under concurrent claimers, batch finishing, release, resend
-// and the delivery log's order and paging.
+// and the delivery log's order and paging; registrations: their tokens,
+// listing, counts, and the capacity of tiers and events, never oversold by
+// racing transactions; and the e-mail outbox's claims and leases.
 package storagetest

@@ -26,6 +26,11 @@ func testEventRoundTrip(t *testing.T, s storage.Store) {
 		t.Fatalf("get: %v", err)
 	}
 	wantEqual(t, "event", got, e)
+	looked, err := s.Events().Lookup(ctx(t), e.ID)
+	if err != nil {
+		t.Fatalf("lookup: %v", err)
+	}
+	wantEqual(t, "event looked up", looked, e)
 }
 
 func testEventErrors(t *testing.T, s storage.Store) {
@@ -36,6 +41,8 @@ func testEventErrors(t *testing.T, s storage.Store) {
 	wantKind(t, "get another organization's event", err, ce.ErrNotFound)
 	_, err = s.Events().Get(ctx(t), org.ID, ce.NewID(ce.PrefixEvent, base))
 	wantKind(t, "get missing event", err, ce.ErrNotFound)
+	_, err = s.Events().Lookup(ctx(t), ce.NewID(ce.PrefixEvent, base))
+	wantKind(t, "look up missing event", err, ce.ErrNotFound)
 
 	dup := newEvent(org, base)
 	dup.ID = e.ID

@@ -57,6 +57,23 @@ func Run(t *testing.T, h Harness) {
 		{"WebhookFinishAndResend", testWebhookFinishAndResend},
 		{"WebhookClaims", testWebhookClaims},
 		{"TxAfterCommit", testWebhookAfterCommit},
+		{"RegistrationRoundTrip", testRegistrationRoundTrip},
+		{"RegistrationErrors", testRegistrationErrors},
+		{"RegistrationTokens", testRegistrationTokens},
+		{"RegistrationListOrderAndPaging", testRegistrationList},
+		{"RegistrationUpdate", testRegistrationUpdate},
+		{"RegistrationCounts", testRegistrationCounts},
+		{"RegistrationTierCapacity", testRegistrationSeats},
+		{"RegistrationEventCapacity", testRegistrationEventCapacity},
+		{"RegistrationSeatsKeptByUpdates", testRegistrationSeatsKeptByUpdates},
+		{"RegistrationRollback", testRegistrationRollback},
+		{"RegistrationSoldOutInTx", testRegistrationSoldOutInTx},
+		{"RegistrationRaceForTier", testRegistrationRaceForTier},
+		{"RegistrationRaceForEvent", testRegistrationRaceForEvent},
+		{"RegistrationRaceToCheckIn", testRegistrationRaceToCheckIn},
+		{"EmailEnqueueAndList", testEmailEnqueue},
+		{"EmailEnqueueRollback", testEmailEnqueueRollback},
+		{"EmailClaims", testEmailClaims},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

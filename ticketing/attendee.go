@@ -1,0 +1,239 @@
+package ticketing
+
+import (
+	"context"
+	"errors"
+
+	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/txretry"
+	"github.com/completeevent/completeevent-go/storage"
+)
+
+// Guide is what an attendee's event guide shows, and what the e-mails to
+// the attendee say: the registration with its event and tier as they are
+// now.
+type Guide struct {
+	Registration *ce.Registration
+	Event        *ce.Event
+	Tier         *ce.Tier
+}
+
+// HasJoinLink reports whether the attendee is shown a join link: the
+// registration is confirmed and its tier virtual.
+func (g *Guide) HasJoinLink() bool {
+	return g.Registration.Status == ce.RegistrationConfirmed && g.Tier.Virtual() && g.Registration.JoinToken != ""
+}
+
+// HasTicket reports whether the attendee is shown a ticket QR code: the
+// registration is confirmed and its tier in person.
+func (g *Guide) HasTicket() bool {
+	return g.Registration.Status == ce.RegistrationConfirmed && !g.Tier.Virtual()
+}
+
+// GuideByToken returns the guide of the registration whose guide token is
+// token, or ErrNotFound, which says nothing more for a token that is
+// malformed, unknown or of another registration.
+func (s *Service) GuideByToken(ctx context.Context, token string) (*Guide, error) {
+	r, err := s.guideRegistration(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	return s.guide(ctx, r)
+}
+
+// guideRegistration returns the registration whose guide token is token,
+// or ErrNotFound.
+func (s *Service) guideRegistration(ctx context.Context, token string) (*ce.Registration, error) {
+	if !ce.ValidToken(token, tokenBytes) {
+		return nil, ce.NotFound("no event guide here")
+	}
+	r, err := s.store.Registrations().GetByToken(ctx, storage.GuideToken, token)
+	if errors.Is(err, ce.ErrNotFound) {
+		return nil, ce.NotFound("no event guide here")
+	}
+	return r, err
+}
+
+// GuideByRegistration returns the guide of the organization's registration
+// with the id, or ErrNotFound: for the mail worker, which renders e-mails
+// from it.
+func (s *Service) GuideByRegistration(ctx context.Context, orgID, id string) (*Guide, error) {
+	r, err := s.store.Registrations().Get(ctx, orgID, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.guide(ctx, r)
+}
+
+// guide loads r's event and tier.
+func (s *Service) guide(ctx context.Context, r *ce.Registration) (*Guide, error) {
+	e, err := s.store.Events().Get(ctx, r.OrganizationID, r.EventID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.store.Tiers().Get(ctx, r.OrganizationID, r.TierID)
+	if err != nil {
+		return nil, err
+	}
+	return &Guide{Registration: r, Event: e, Tier: t}, nil
+}
+
+// Join returns the current join URL of the virtual tier of the
+// registration whose join token is token, and records the first use as
+// the attendee's attendance (Registration.JoinedAt). It returns ErrNotFound
+// for a token that is malformed or unknown, and ErrForbidden once the
+// registration is cancelled or its tier is no longer virtual.
+func (s *Service) Join(ctx context.Context, token string) (string, error) {
+	if !ce.ValidToken(token, tokenBytes) {
+		return "", ce.NotFound("no join link here")
+	}
+	var joinURL string
+	err := txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
+		r, err := tx.Registrations().GetByToken(ctx, storage.JoinToken, token)
+		if errors.Is(err, ce.ErrNotFound) {
+			return ce.NotFound("no join link here")
+		}
+		if err != nil {
+			return err
+		}
+		if r.Status != ce.RegistrationConfirmed {
+			return &ce.Error{Kind: ce.ErrForbidden, Message: "this join link no longer works: the registration is " + string(r.Status)}
+		}
+		t, err := tx.Tiers().Get(ctx, r.OrganizationID, r.TierID)
+		if err != nil {
+			return err
+		}
+		if !t.Virtual() {
+			return &ce.Error{Kind: ce.ErrForbidden, Message: "this join link no longer works: the ticket is no longer online"}
+		}
+		joinURL = t.JoinURL
+		if !r.JoinedAt.IsZero() {
+			return nil
+		}
+		r.JoinedAt = s.now()
+		r.UpdatedAt = r.JoinedAt
+		return txretry.Stale(tx.Registrations().Update(ctx, r))
+	})
+	if err != nil {
+		return "", err
+	}
+	return joinURL, nil
+}
+
+// GetRegistration returns the organization's registration with the id, or
+// ErrNotFound.
+func (s *Service) GetRegistration(ctx context.Context, orgID, id string) (*ce.Registration, error) {
+	return s.store.Registrations().Get(ctx, orgID, id)
+}
+
+// RegistrationList is one page of registrations.
+type RegistrationList struct {
+	Registrations []*ce.Registration
+	// Next is the cursor of the following page, to pass as
+	// storage.RegistrationFilter.After, or empty if this is the last page.
+	Next string
+}
+
+// ListRegistrations returns one page of the registrations of the
+// organization's event, oldest first. It returns ErrNotFound if there is
+// no such event, and ErrInvalid naming "status", "tierId" or "after" for
+// a filter that is not one of this listing's.
+func (s *Service) ListRegistrations(ctx context.Context, orgID, eventID string, f storage.RegistrationFilter) (*RegistrationList, error) {
+	if f.Status != "" && !f.Status.Valid() {
+		return nil, ce.Invalid("status", "must be pending_payment, confirmed or cancelled")
+	}
+	if _, err := s.store.Events().Get(ctx, orgID, eventID); err != nil {
+		return nil, err
+	}
+	if f.TierID != "" {
+		t, err := s.store.Tiers().Get(ctx, orgID, f.TierID)
+		if errors.Is(err, ce.ErrNotFound) || err == nil && t.EventID != eventID {
+			return nil, ce.Invalid("tierId", "is not a tier of event %s", eventID)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	list, err := s.store.Registrations().List(ctx, orgID, eventID, f)
+	if errors.Is(err, ce.ErrNotFound) && f.After != "" {
+		return nil, ce.Invalid("after", "is not a cursor of this listing")
+	}
+	if err != nil {
+		return nil, err
+	}
+	page := &RegistrationList{Registrations: list}
+	if len(list) == storage.PageLimit(f.Limit) {
+		next := f
+		next.After, next.Limit = list[len(list)-1].ID, 1
+		more, err := s.store.Registrations().List(ctx, orgID, eventID, next)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) > 0 {
+			page.Next = next.After
+		}
+	}
+	return page, nil
+}
+
+// TierSummary is one tier of an event with the numbers of its
+// registrations.
+type TierSummary struct {
+	Tier *ce.Tier
+	storage.TierCounts
+	// Remaining is the number of seats left in the tier alone, ignoring
+	// the event's capacity, or -1 if the tier has no cap.
+	Remaining int
+}
+
+// EventSummary is an event's registrations in numbers.
+type EventSummary struct {
+	// Tiers are in the event's tier order.
+	Tiers []TierSummary
+	// Remaining is the number of seats left in the event, counting the
+	// event's capacity and every tier's, or -1 if nothing caps it.
+	Remaining int
+}
+
+// SummarizeEvent counts the registrations of the organization's event per
+// tier: pending, confirmed, cancelled, checked in and the seats that
+// remain. It returns ErrNotFound if there is no such event.
+func (s *Service) SummarizeEvent(ctx context.Context, orgID, eventID string) (*EventSummary, error) {
+	e, err := s.store.Events().Get(ctx, orgID, eventID)
+	if err != nil {
+		return nil, err
+	}
+	tiers, err := s.store.Tiers().ListByEvent(ctx, orgID, eventID)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := s.store.Registrations().Counts(ctx, orgID, eventID)
+	if err != nil {
+		return nil, err
+	}
+	sum := &EventSummary{Tiers: make([]TierSummary, len(tiers))}
+	held, tierRemaining, capped := 0, 0, true
+	for i, t := range tiers {
+		c := counts[t.ID]
+		ts := TierSummary{Tier: t, TierCounts: c, Remaining: -1}
+		if t.Capacity > 0 {
+			ts.Remaining = max(0, t.Capacity-c.Held())
+			tierRemaining += ts.Remaining
+		} else {
+			capped = false
+		}
+		held += c.Held()
+		sum.Tiers[i] = ts
+	}
+	sum.Remaining = -1
+	if capped {
+		sum.Remaining = tierRemaining
+	}
+	if e.Settings.Capacity > 0 {
+		left := max(0, e.Settings.Capacity-held)
+		if sum.Remaining < 0 || left < sum.Remaining {
+			sum.Remaining = left
+		}
+	}
+	return sum, nil
+}
