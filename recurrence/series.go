@@ -29,6 +29,8 @@ type SeriesEvent struct {
 type Counts struct {
 	// Tiers is the number of the event's ticket tiers.
 	Tiers int
+	// Registrations counts the event's registrations by state.
+	Registrations storage.TierCounts
 }
 
 // Series returns the recurring series of the organization's event with
@@ -52,13 +54,17 @@ func (s *Service) Series(ctx context.Context, orgID, eventID string) (*Series, e
 	for i, e := range events {
 		ids[i] = e.ID
 	}
-	counts, err := s.store.Tiers().CountByEvents(ctx, orgID, ids)
+	tiers, err := s.store.Tiers().CountByEvents(ctx, orgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	registrations, err := s.store.Registrations().CountByEvents(ctx, orgID, ids)
 	if err != nil {
 		return nil, err
 	}
 	out.Events = make([]SeriesEvent, len(events))
 	for i, e := range events {
-		out.Events[i] = SeriesEvent{Event: e, Counts: Counts{Tiers: counts[e.ID]}}
+		out.Events[i] = SeriesEvent{Event: e, Counts: Counts{Tiers: tiers[e.ID], Registrations: registrations[e.ID]}}
 	}
 	return out, nil
 }

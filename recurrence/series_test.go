@@ -75,6 +75,14 @@ func TestCreateSeries(t *testing.T) {
 			t.Errorf("original: got series %q, want its own id", first.SeriesID)
 		}
 
+		reg := &ce.Registration{
+			ID: ce.NewID(ce.PrefixRegistration, testNow), OrganizationID: f.org.ID, EventID: orig.ID, TierID: tiers[0].ID,
+			Email: "ada@example.org", FirstName: "Ada", LastName: "Lovelace", Status: ce.RegistrationConfirmed,
+			GuideToken: ce.NewToken(20), TicketCode: ce.NewToken(20), CreatedAt: testNow, UpdatedAt: testNow,
+		}
+		if err := store.Registrations().Create(ctx, reg); err != nil {
+			t.Fatalf("create registration: %v", err)
+		}
 		series, err := f.svc.Series(ctx, f.org.ID, got[1].ID)
 		if err != nil {
 			t.Fatalf("Series: got error %v, want nil", err)
@@ -85,6 +93,13 @@ func TestCreateSeries(t *testing.T) {
 			ids = append(ids, se.Event.ID)
 			if se.Counts.Tiers != len(tiers) {
 				t.Errorf("event %s: got %d tiers, want %d", se.Event.ID, se.Counts.Tiers, len(tiers))
+			}
+			want := storage.TierCounts{}
+			if se.Event.ID == orig.ID {
+				want.Confirmed = 1
+			}
+			if se.Counts.Registrations != want {
+				t.Errorf("event %s: got registrations %+v, want %+v", se.Event.ID, se.Counts.Registrations, want)
 			}
 		}
 		if diff := cmp.Diff(wantIDs, ids); diff != "" {

@@ -3,7 +3,6 @@ package recurrence_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,36 +14,6 @@ import (
 	"github.com/completeevent/completeevent-go/storage/pgstore"
 	"github.com/completeevent/completeevent-go/storage/sqlitestore"
 )
-
-// statementLog is a bun query hook that records the statements a database
-// runs.
-type statementLog struct {
-	mu         sync.Mutex
-	statements []string
-}
-
-func (l *statementLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-
-func (l *statementLog) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	verb, _, _ := strings.Cut(strings.TrimSpace(e.Query), " ")
-	l.statements = append(l.statements, verb)
-}
-
-// during returns the statements fn runs.
-func (l *statementLog) during(t *testing.T, fn func()) []string {
-	t.Helper()
-	l.mu.Lock()
-	l.statements = nil
-	l.mu.Unlock()
-	fn()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.statements
-}
 
 // TestDuplicateStatements counts the SQL statements of a duplicate: the
 // same for 1 tier as for 200 (the tiers are one INSERT), and few.
@@ -73,13 +42,13 @@ func TestDuplicateStatements(t *testing.T) {
 		t.Run(a.name, func(t *testing.T) {
 			t.Parallel()
 			store, db := a.open(t)
-			log := &statementLog{}
+			log := &testadapters.StatementLog{}
 			db.AddQueryHook(log)
 			f := newFixture(t, store)
 			for _, tiers := range []int{1, 200} {
 				e, _ := f.manyTiers(t, tiers)
 				for _, recurring := range []bool{true, false} {
-					got := log.during(t, func() {
+					got := log.During(func() {
 						_, err := f.svc.Duplicate(context.Background(), f.org.ID, e.ID,
 							recurrence.DuplicateInput{StartsAt: e.StartsAt.Add(7 * 24 * time.Hour), RecurringInstance: recurring})
 						if err != nil {

@@ -44,6 +44,12 @@
 //   - E-mail outbox. Emails.Enqueue queues in the caller's transaction;
 //     Emails.Claim leases like WebhookDeliveries.Claim, and Finish acts
 //     only under the latest lease.
+//   - Auctions and payments. Bidding needs nothing beyond the version
+//     check: of transactions that each read an item, add a bid and update
+//     the item under the version read, exactly one per version commits.
+//     AuctionItems.ListDue lists the due items of every organization.
+//     PaymentEvents.Record refuses an id recorded before with ErrConflict,
+//     in the caller's transaction, which stays usable.
 //   - Concurrency. A Store is safe for concurrent use by many goroutines;
 //     a Tx belongs to the goroutine running the transaction.
 //   - Text and money. Any valid UTF-8 text without NUL characters (which

@@ -49,6 +49,8 @@ type Repositories interface {
 	WebhookDeliveries() WebhookDeliveries
 	Registrations() Registrations
 	Emails() Emails
+	AuctionItems() AuctionItems
+	PaymentEvents() PaymentEvents
 }
 
 type txKey struct{}

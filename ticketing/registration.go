@@ -157,10 +157,15 @@ func (s *Service) Register(ctx context.Context, eventID string, in RegistrationI
 		return s.startPayment(ctx, e, t, r)
 	}
 	err = s.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+		// The webhook first: taking the seat locks the tier's and the
+		// event's seat counts until commit, which should come soon after.
+		if err := s.dispatchConfirmed(ctx, r, t); err != nil {
+			return err
+		}
 		if err := tx.Registrations().Create(ctx, r); err != nil {
 			return err
 		}
-		return s.confirmed(ctx, tx, r, t)
+		return s.queueEmail(ctx, tx, r, ce.EmailConfirmation, "")
 	})
 	if err != nil {
 		return nil, err
@@ -188,7 +193,15 @@ func (s *Service) publicEvent(ctx context.Context, id string) (*ce.Event, error)
 // confirmed does what a newly confirmed registration r of tier t needs in
 // its transaction: the webhook and the confirmation e-mail.
 func (s *Service) confirmed(ctx context.Context, tx storage.Tx, r *ce.Registration, t *ce.Tier) error {
-	if err := s.dispatch(ctx, r.OrganizationID, webhook.RegistrationConfirmed{
+	if err := s.dispatchConfirmed(ctx, r, t); err != nil {
+		return err
+	}
+	return s.queueEmail(ctx, tx, r, ce.EmailConfirmation, "")
+}
+
+// dispatchConfirmed dispatches registration.confirmed for r of tier t.
+func (s *Service) dispatchConfirmed(ctx context.Context, r *ce.Registration, t *ce.Tier) error {
+	return s.dispatch(ctx, r.OrganizationID, webhook.RegistrationConfirmed{
 		RegistrationID:   r.ID,
 		EventID:          r.EventID,
 		Email:            r.Email,
@@ -201,10 +214,7 @@ func (s *Service) confirmed(ctx context.Context, tx storage.Tx, r *ce.Registrati
 		Currency:         r.AmountPaid.Currency,
 		PaymentReference: r.PaymentReference,
 		ConfirmedAt:      r.UpdatedAt,
-	}); err != nil {
-		return err
-	}
-	return s.queueEmail(ctx, tx, r, ce.EmailConfirmation, "")
+	})
 }
 
 // dispatch publishes data through the Dispatcher, if there is one.

@@ -28,6 +28,9 @@ type TierInput struct {
 	Position int
 	// JoinURL, an absolute https URL, makes the tier virtual.
 	JoinURL string
+	// ShareJoinURL sends attendees JoinURL itself instead of their
+	// personal join links.
+	ShareJoinURL bool
 }
 
 // TierUpdate is a partial change of a tier: nil fields stay as they are.
@@ -42,6 +45,7 @@ type TierUpdate struct {
 	SalesEndAt   *time.Time
 	Position     *int
 	JoinURL      *string
+	ShareJoinURL *bool
 	// Version, if not zero, is the version the caller read: the update
 	// fails with ErrConflict unless the tier is still at it. Zero applies
 	// the update to the newest version.
@@ -58,6 +62,7 @@ func (u *TierUpdate) apply(t *ce.Tier) {
 	set(&t.SalesEndAt, u.SalesEndAt)
 	set(&t.Position, u.Position)
 	set(&t.JoinURL, u.JoinURL)
+	set(&t.ShareJoinURL, u.ShareJoinURL)
 }
 
 // CreateTier adds a tier to the organization's event. It returns
@@ -78,6 +83,7 @@ func (s *Service) CreateTier(ctx context.Context, orgID, eventID string, in Tier
 		SalesEndAt:     in.SalesEndAt,
 		Position:       in.Position,
 		JoinURL:        in.JoinURL,
+		ShareJoinURL:   in.ShareJoinURL,
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}

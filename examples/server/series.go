@@ -75,20 +75,31 @@ type seriesResponse struct {
 }
 
 // seriesEventResponse is an event of a series, with the counts of its
-// records. Registrations will be counted here once they exist.
+// records.
 type seriesEventResponse struct {
 	*ce.Event
 	Counts countsResponse `json:"counts"`
 }
 
 type countsResponse struct {
-	Tiers int `json:"tiers"`
+	Tiers          int `json:"tiers"`
+	PendingPayment int `json:"pendingPayment"`
+	Confirmed      int `json:"confirmed"`
+	Cancelled      int `json:"cancelled"`
+	CheckedIn      int `json:"checkedIn"`
 }
 
 func newSeriesResponse(series *recurrence.Series) seriesResponse {
 	resp := seriesResponse{SeriesID: series.ID, Events: make([]seriesEventResponse, len(series.Events))}
 	for i, se := range series.Events {
-		resp.Events[i] = seriesEventResponse{Event: se.Event, Counts: countsResponse{Tiers: se.Counts.Tiers}}
+		r := se.Counts.Registrations
+		resp.Events[i] = seriesEventResponse{Event: se.Event, Counts: countsResponse{
+			Tiers:          se.Counts.Tiers,
+			PendingPayment: r.PendingPayment,
+			Confirmed:      r.Confirmed,
+			Cancelled:      r.Cancelled,
+			CheckedIn:      r.CheckedIn,
+		}}
 	}
 	return resp
 }

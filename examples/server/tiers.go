@@ -20,6 +20,7 @@ type tierBody struct {
 	SalesEndAt   *timestamp `json:"salesEndAt"`
 	Position     *int       `json:"position"`
 	JoinURL      *string    `json:"joinUrl"`
+	ShareJoinURL *bool      `json:"shareJoinUrl"`
 	// Version, only in a PATCH, makes the change conditional on the tier
 	// being at that version (409 otherwise).
 	Version *int64 `json:"version"`
@@ -56,6 +57,7 @@ func (s *server) createTier(w http.ResponseWriter, r *http.Request, key *ce.APIK
 		SalesEndAt:   value(body.SalesEndAt).Time,
 		Position:     value(body.Position),
 		JoinURL:      value(body.JoinURL),
+		ShareJoinURL: value(body.ShareJoinURL),
 	})
 	if err != nil {
 		return err
@@ -101,6 +103,7 @@ func (s *server) updateTier(w http.ResponseWriter, r *http.Request, key *ce.APIK
 		SalesEndAt:   body.SalesEndAt.timePtr(),
 		Position:     body.Position,
 		JoinURL:      body.JoinURL,
+		ShareJoinURL: body.ShareJoinURL,
 		Version:      value(body.Version),
 	})
 	if err != nil {

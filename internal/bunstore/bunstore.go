@@ -175,6 +175,12 @@ func (r repos) Registrations() storage.Registrations { return registrations{r} }
 // Emails returns the e-mail outbox.
 func (r repos) Emails() storage.Emails { return emails{r} }
 
+// AuctionItems returns the auction item and bid repository.
+func (r repos) AuctionItems() storage.AuctionItems { return auctionItems{r} }
+
+// PaymentEvents returns the record of processed payment events.
+func (r repos) PaymentEvents() storage.PaymentEvents { return paymentEvents{r} }
+
 // check fails once the store is closed.
 func (r repos) check() error {
 	if r.closed.Load() {

@@ -52,6 +52,15 @@
 // the tier's counter is always taken before the event's, so they never
 // deadlock. The e-mail outbox is claimed like the webhook deliveries.
 //
+// # Auctions and payment events
+//
+// Auction items and bids (migrate_auctions.go) take no lock of their own: a
+// bid's update of its item is conditioned on the version read, as every
+// update is, so of racing bids on one version one commits. ListDue reads a
+// partial index of the open items. A payment event is a row whose primary
+// key refuses it a second time, in a savepoint inside a PostgreSQL
+// transaction like every write that may violate a constraint.
+//
 // # Webhook outbox
 //
 // The webhook tables (migrate_webhooks.go) serve a queue: Claim is one

@@ -166,6 +166,7 @@ type tierModel struct {
 	SalesEndAt     time.Time `bun:"sales_end_at,nullzero"`
 	Position       int       `bun:"position"`
 	JoinURL        string    `bun:"join_url"`
+	ShareJoinURL   bool      `bun:"share_join_url"`
 	Version        int64     `bun:"version"`
 	CreatedAt      time.Time `bun:"created_at"`
 	UpdatedAt      time.Time `bun:"updated_at"`
@@ -185,6 +186,7 @@ func newTierModel(t *ce.Tier) *tierModel {
 		SalesEndAt:     storage.NormalizeTime(t.SalesEndAt),
 		Position:       t.Position,
 		JoinURL:        t.JoinURL,
+		ShareJoinURL:   t.ShareJoinURL,
 		Version:        t.Version,
 		CreatedAt:      storage.NormalizeTime(t.CreatedAt),
 		UpdatedAt:      storage.NormalizeTime(t.UpdatedAt),
@@ -204,6 +206,7 @@ func (m *tierModel) domain() *ce.Tier {
 		SalesEndAt:     storage.NormalizeTime(m.SalesEndAt),
 		Position:       m.Position,
 		JoinURL:        m.JoinURL,
+		ShareJoinURL:   m.ShareJoinURL,
 		Version:        m.Version,
 		CreatedAt:      storage.NormalizeTime(m.CreatedAt),
 		UpdatedAt:      storage.NormalizeTime(m.UpdatedAt),

@@ -6,6 +6,8 @@ package testadapters
 import (
 	"context"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/completeevent/completeevent-go/internal/pgtest"
@@ -13,6 +15,7 @@ import (
 	"github.com/completeevent/completeevent-go/storage/memstore"
 	"github.com/completeevent/completeevent-go/storage/pgstore"
 	"github.com/completeevent/completeevent-go/storage/sqlitestore"
+	"github.com/uptrace/bun"
 )
 
 // Adapter opens fresh stores of one adapter.
@@ -63,4 +66,36 @@ func ForEach(t *testing.T, test func(t *testing.T, store storage.Store)) {
 			test(t, a.Open(t))
 		})
 	}
+}
+
+// StatementLog is a bun query hook that records the verb of each statement
+// a database runs (SELECT, INSERT, SAVEPOINT…), for tests that count the
+// statements of an operation.
+type StatementLog struct {
+	mu         sync.Mutex
+	statements []string
+}
+
+// BeforeQuery implements bun.QueryHook.
+func (l *StatementLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+
+// AfterQuery implements bun.QueryHook.
+func (l *StatementLog) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	verb, _, _ := strings.Cut(strings.TrimSpace(e.Query), " ")
+	l.statements = append(l.statements, verb)
+}
+
+// During returns the verbs of the statements run while fn runs.
+func (l *StatementLog) During(fn func()) []string {
+	l.mu.Lock()
+	l.statements = nil
+	l.mu.Unlock()
+	fn()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.statements
 }

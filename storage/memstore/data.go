@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
 	"github.com/completeevent/completeevent-go/storage"
@@ -20,6 +21,10 @@ type data struct {
 	webhooks      webhookData
 	registrations registrationData
 	emails        emailData
+	auctions      auctionData
+	// paymentEvents holds when each payment provider's event was
+	// processed, by its id.
+	paymentEvents map[string]time.Time
 }
 
 func newData() data {
@@ -32,6 +37,8 @@ func newData() data {
 		webhooks:      newWebhookData(),
 		registrations: newRegistrationData(),
 		emails:        newEmailData(),
+		auctions:      newAuctionData(),
+		paymentEvents: map[string]time.Time{},
 	}
 }
 

@@ -58,6 +58,14 @@ func (s *Store) Registrations() storage.Registrations { return registrations{s.a
 // Emails returns the e-mail outbox, outside any transaction.
 func (s *Store) Emails() storage.Emails { return emails{s.autocommit()} }
 
+// AuctionItems returns the auction item and bid repository, outside any
+// transaction.
+func (s *Store) AuctionItems() storage.AuctionItems { return auctionItems{s.autocommit()} }
+
+// PaymentEvents returns the record of processed payment events, outside
+// any transaction.
+func (s *Store) PaymentEvents() storage.PaymentEvents { return paymentEvents{s.autocommit()} }
+
 // RunInTx runs fn with the store locked and undoes its writes if it returns
 // an error or panics. After a commit it runs the functions registered with
 // AfterCommit, with the store unlocked. See storage.Store.
@@ -156,6 +164,8 @@ func (t *txn) WebhookDeliveries() storage.WebhookDeliveries {
 }
 func (t *txn) Registrations() storage.Registrations { return registrations{t} }
 func (t *txn) Emails() storage.Emails               { return emails{t} }
+func (t *txn) AuctionItems() storage.AuctionItems   { return auctionItems{t} }
+func (t *txn) PaymentEvents() storage.PaymentEvents { return paymentEvents{t} }
 
 // AfterCommit registers fn to run after the transaction commits.
 func (t *txn) AfterCommit(fn func()) { t.afterCommit = append(t.afterCommit, fn) }

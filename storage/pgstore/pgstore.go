@@ -152,6 +152,14 @@ func (s *Store) Registrations() storage.Registrations { return s.store.Registrat
 // LOCKED, so any number of server instances share one queue.
 func (s *Store) Emails() storage.Emails { return s.store.Emails() }
 
+// AuctionItems returns the auction item and bid repository, outside any
+// transaction of the store's own.
+func (s *Store) AuctionItems() storage.AuctionItems { return s.store.AuctionItems() }
+
+// PaymentEvents returns the record of processed payment events, outside
+// any transaction of the store's own.
+func (s *Store) PaymentEvents() storage.PaymentEvents { return s.store.PaymentEvents() }
+
 // RunInTx runs fn in one transaction; see storage.Store. On a store made
 // by New on a bun.Tx, the transaction is a savepoint of the caller's.
 func (s *Store) RunInTx(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {

@@ -130,6 +130,14 @@ func (s *Store) Registrations() storage.Registrations { return s.store.Registrat
 // Emails returns the e-mail outbox, outside any transaction.
 func (s *Store) Emails() storage.Emails { return s.store.Emails() }
 
+// AuctionItems returns the auction item and bid repository, outside any
+// transaction.
+func (s *Store) AuctionItems() storage.AuctionItems { return s.store.AuctionItems() }
+
+// PaymentEvents returns the record of processed payment events, outside
+// any transaction.
+func (s *Store) PaymentEvents() storage.PaymentEvents { return s.store.PaymentEvents() }
+
 // RunInTx runs fn in one write transaction; see storage.Store. The
 // transaction holds SQLite's write lock from its start, so other writers
 // wait for it, at most Options.BusyTimeout.

@@ -16,5 +16,8 @@
 // lease rules under concurrent claimers, batch finishing, release, resend
 // and the delivery log's order and paging; registrations: their tokens,
 // listing, counts, and the capacity of tiers and events, never oversold by
-// racing transactions; and the e-mail outbox's claims and leases.
+// racing transactions; the e-mail outbox's claims and leases; auction
+// items, the due ones of every organization, and their bids, of which
+// racing bidders never win one level twice; and payment events, recorded
+// once.
 package storagetest

@@ -74,6 +74,17 @@ func Run(t *testing.T, h Harness) {
 		{"EmailEnqueueAndList", testEmailEnqueue},
 		{"EmailEnqueueRollback", testEmailEnqueueRollback},
 		{"EmailClaims", testEmailClaims},
+		{"AuctionItemRoundTrip", testAuctionItemRoundTrip},
+		{"AuctionItemErrors", testAuctionItemErrors},
+		{"AuctionItemCreateMany", testAuctionItemCreateMany},
+		{"AuctionItemListOrder", testAuctionItemList},
+		{"AuctionItemsDue", testAuctionItemsDue},
+		{"AuctionItemUpdate", testAuctionItemUpdate},
+		{"AuctionBids", testAuctionBids},
+		{"AuctionBidRollback", testAuctionBidRollback},
+		{"AuctionConcurrentBids", testAuctionConcurrentBids},
+		{"PaymentEvents", testPaymentEvents},
+		{"PaymentEventsRace", testPaymentEventsRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

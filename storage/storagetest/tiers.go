@@ -12,6 +12,7 @@ func testTierRoundTrip(t *testing.T, s storage.Store) {
 	e := createEvent(t, s, org, base)
 	tier := newTier(e, "Online", 2)
 	tier.JoinURL = "https://meet.example.com/j/123?pwd=abc"
+	tier.ShareJoinURL = true
 	if err := s.Tiers().Create(ctx(t), tier); err != nil {
 		t.Fatalf("create: %v", err)
 	}
@@ -25,6 +26,9 @@ func testTierRoundTrip(t *testing.T, s storage.Store) {
 	wantEqual(t, "tier", got, tier)
 	if !got.Virtual() {
 		t.Errorf("tier with a join URL: got Virtual() false, want true")
+	}
+	if !got.ShareJoinURL {
+		t.Errorf("tier sharing its join URL: got ShareJoinURL false, want true")
 	}
 }
 
@@ -89,12 +93,14 @@ func testTierUpdateDelete(t *testing.T, s storage.Store) {
 	changed.Name = "Early bird"
 	changed.Price = ce.Money{Amount: 0, Currency: "USD"}
 	changed.JoinURL = "https://example.com/live"
+	changed.ShareJoinURL = true
 	changed.EventID = createEvent(t, s, org, base).ID // never changed by Update
 	if err := s.Tiers().Update(ctx(t), &changed); err != nil {
 		t.Fatalf("update: %v", err)
 	}
-	if changed.Version != 2 || changed.EventID != e.ID {
-		t.Errorf("after update: got version %d event %s, want 2 and %s", changed.Version, changed.EventID, e.ID)
+	if changed.Version != 2 || changed.EventID != e.ID || !changed.ShareJoinURL {
+		t.Errorf("after update: got version %d event %s shareJoinUrl %v, want 2, %s and true",
+			changed.Version, changed.EventID, changed.ShareJoinURL, e.ID)
 	}
 	got, err := s.Tiers().Get(ctx(t), org.ID, tier.ID)
 	if err != nil {

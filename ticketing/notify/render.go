@@ -230,8 +230,12 @@ func (r *Renderer) Render(c *Content) (*mail.Message, error) {
 
 // joinLink returns the join link g's attendee is sent, and whether it is
 // personal: the attendee's own /join/{token}, which follows the tier's
-// current join URL and stops working once the registration is cancelled.
+// current join URL and stops working once the registration is cancelled,
+// unless the tier shares its join URL itself (Tier.ShareJoinURL).
 func (r *Renderer) joinLink(g *ticketing.Guide) (link string, personal bool) {
+	if g.Tier.ShareJoinURL {
+		return g.Tier.JoinURL, false
+	}
 	return r.base + "/join/" + url.PathEscape(g.Registration.JoinToken), true
 }
 

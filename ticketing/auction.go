@@ -1,0 +1,220 @@
+package ticketing
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/txretry"
+	"github.com/completeevent/completeevent-go/storage"
+)
+
+// AuctionItemInput is what a new silent-auction item is made of.
+type AuctionItemInput struct {
+	// Title is required.
+	Title       string
+	Description string
+	// StartingBid is the lowest first bid, at least 1 minor unit, with
+	// the item's currency.
+	StartingBid ce.Money
+	// MinIncrement is the least, in minor units, by which a bid must beat
+	// the highest one; at least 1.
+	MinIncrement int64
+	// ClosesAt is when bidding ends: in the future, and not after the
+	// event ends.
+	ClosesAt time.Time
+}
+
+// CreateAuctionItem adds an open item to the silent auction of the
+// organization's event. It returns ErrNotFound if there is no such event,
+// ErrInvalid naming the first wrong field of in, and ErrConflict if the
+// event is cancelled or closesAt is after the event ends.
+func (s *Service) CreateAuctionItem(ctx context.Context, orgID, eventID string, in AuctionItemInput) (*ce.AuctionItem, error) {
+	e, err := s.store.Events().Get(ctx, orgID, eventID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	item := &ce.AuctionItem{
+		ID:             ce.NewID(ce.PrefixAuctionItem, now),
+		OrganizationID: orgID,
+		EventID:        eventID,
+		Title:          strings.TrimSpace(in.Title),
+		Description:    in.Description,
+		StartingBid:    in.StartingBid,
+		MinIncrement:   in.MinIncrement,
+		ClosesAt:       in.ClosesAt,
+		Status:         ce.AuctionItemOpen,
+		CreatedAt:      now,
+		UpdatedAt:      now,
+	}
+	if err := item.Validate(e); err != nil {
+		return nil, err
+	}
+	switch {
+	case !item.ClosesAt.After(now):
+		return nil, ce.Invalid("closesAt", "must be in the future")
+	case e.Status == ce.EventCancelled:
+		return nil, ce.Conflict("event %s is cancelled", eventID)
+	}
+	if err := s.store.AuctionItems().Create(ctx, item); err != nil {
+		return nil, err
+	}
+	return item, nil
+}
+
+// GetAuctionItem returns the organization's auction item with the id, or
+// ErrNotFound.
+func (s *Service) GetAuctionItem(ctx context.Context, orgID, id string) (*ce.AuctionItem, error) {
+	return s.store.AuctionItems().Get(ctx, orgID, id)
+}
+
+// ListAuctionItems returns the items of the organization's event, by
+// closing time. It returns ErrNotFound if there is no such event.
+func (s *Service) ListAuctionItems(ctx context.Context, orgID, eventID string) ([]*ce.AuctionItem, error) {
+	if _, err := s.store.Events().Get(ctx, orgID, eventID); err != nil {
+		return nil, err
+	}
+	return s.store.AuctionItems().ListByEvent(ctx, orgID, eventID)
+}
+
+// PlaceBid bids amount, in minor units of the item's currency, on an
+// auction item of the event of the registration whose guide token is
+// guideToken: attendees bid from their event guide. It returns ErrNotFound
+// for an unknown token or an item not of the registration's event,
+// ErrForbidden if the registration is not confirmed, and ErrConflict if
+// the item is closed or the bid is below the item's MinimumBid. Of concurrent bids,
+// each is checked against the bids before it: two never both win a level.
+func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amount int64) (*ce.Bid, error) {
+	r, err := s.guideRegistration(ctx, guideToken)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != ce.RegistrationConfirmed {
+		return nil, &ce.Error{Kind: ce.ErrForbidden, Message: "only confirmed attendees can bid; this registration is " + string(r.Status)}
+	}
+	var bid *ce.Bid
+	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
+		item, err := tx.AuctionItems().Get(ctx, r.OrganizationID, itemID)
+		if err == nil && item.EventID != r.EventID {
+			err = ce.NotFound("auction item %s not found", itemID)
+		}
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if item.Status != ce.AuctionItemOpen || !now.Before(item.ClosesAt) {
+			return ce.Conflict("bidding on %q closed at %s", item.Title, item.ClosesAt.UTC().Format(time.RFC3339))
+		}
+		if least := item.MinimumBid(); amount < least {
+			return &ce.Error{Kind: ce.ErrConflict, Field: "amount", Message: "the bid must be at least " + ce.Money{Amount: least, Currency: item.StartingBid.Currency}.String()}
+		}
+		bid = &ce.Bid{
+			ID:             ce.NewID(ce.PrefixBid, now),
+			OrganizationID: r.OrganizationID,
+			ItemID:         item.ID,
+			RegistrationID: r.ID,
+			Amount:         ce.Money{Amount: amount, Currency: item.StartingBid.Currency},
+			CreatedAt:      now,
+		}
+		if err := tx.AuctionItems().CreateBid(ctx, bid); err != nil {
+			return err
+		}
+		item.HighestBidID, item.HighestAmount, item.UpdatedAt = bid.ID, amount, now
+		return txretry.Stale(tx.AuctionItems().Update(ctx, item))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return bid, nil
+}
+
+// CloseAuctionItem closes the organization's open auction item now, before
+// its closing time if need be: the highest bid wins, and its bidder is
+// sent an e-mail with the link to pay. Closing a closed or paid item
+// changes nothing and succeeds. It returns ErrNotFound if there is no such
+// item.
+func (s *Service) CloseAuctionItem(ctx context.Context, orgID, id string) (*ce.AuctionItem, error) {
+	var out *ce.AuctionItem
+	err := txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
+		item, err := tx.AuctionItems().Get(ctx, orgID, id)
+		if err != nil {
+			return err
+		}
+		out = item
+		if item.Status != ce.AuctionItemOpen {
+			return nil
+		}
+		return s.close(ctx, tx, item)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// close closes the open item in tx and queues the winner's e-mail.
+func (s *Service) close(ctx context.Context, tx storage.Tx, item *ce.AuctionItem) error {
+	now := s.now()
+	item.Status, item.ClosedAt, item.UpdatedAt = ce.AuctionItemClosed, now, now
+	var winner *ce.Registration
+	if item.HighestBidID != "" {
+		bid, err := tx.AuctionItems().GetBid(ctx, item.OrganizationID, item.HighestBidID)
+		if err != nil {
+			return err
+		}
+		if winner, err = tx.Registrations().Get(ctx, item.OrganizationID, bid.RegistrationID); err != nil {
+			return err
+		}
+		item.WinnerRegistrationID = winner.ID
+	}
+	if err := tx.AuctionItems().Update(ctx, item); err != nil {
+		return txretry.Stale(err)
+	}
+	if winner == nil {
+		return nil
+	}
+	return s.queueEmail(ctx, tx, winner, ce.EmailAuctionWon, item.ID)
+}
+
+// CloseDueAuctionItems closes every open item, of any organization, whose
+// closing time has come, at most limit of them, and returns how many it
+// closed. A closing worker calls it periodically; see RunAuctionCloser.
+func (s *Service) CloseDueAuctionItems(ctx context.Context, limit int) (int, error) {
+	due, err := s.store.AuctionItems().ListDue(ctx, s.now(), limit)
+	if err != nil {
+		return 0, err
+	}
+	closed := 0
+	for _, item := range due {
+		if _, err := s.CloseAuctionItem(ctx, item.OrganizationID, item.ID); err != nil {
+			return closed, err
+		}
+		closed++
+	}
+	return closed, nil
+}
+
+// RunAuctionCloser closes due auction items every interval until ctx ends,
+// logging failures, and returns nil when it does.
+func (s *Service) RunAuctionCloser(ctx context.Context, interval time.Duration) error {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		for {
+			n, err := s.CloseDueAuctionItems(ctx, storage.MaxPageLimit)
+			if err != nil && ctx.Err() == nil {
+				s.logger.ErrorContext(ctx, "closing due auction items", "error", err)
+			}
+			if n < storage.MaxPageLimit || err != nil {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-ticker.C:
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package ticketing_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/testadapters"
+	"github.com/completeevent/completeevent-go/storage"
+	"github.com/completeevent/completeevent-go/ticketing"
+	"github.com/completeevent/completeevent-go/webhook"
+)
+
+// validItem returns an item input that closes an hour after testNow.
+func validItem() ticketing.AuctionItemInput {
+	return ticketing.AuctionItemInput{
+		Title:        "Signed poster",
+		StartingBid:  ce.Money{Amount: 1000, Currency: "EUR"},
+		MinIncrement: 100,
+		ClosesAt:     testNow.Add(time.Hour),
+	}
+}
+
+func TestCreateAuctionItemRefusesBadInput(t *testing.T) {
+	a := newAttendees(t, newMemstore(t))
+	stranger := newAttendees(t, a.store)
+	for _, tc := range []struct {
+		name  string
+		event string
+		in    func(*ticketing.AuctionItemInput)
+		kind  error
+		field string
+	}{
+		{"no title", a.event.ID, func(in *ticketing.AuctionItemInput) { in.Title = " " }, ce.ErrInvalid, "title"},
+		{"zero starting bid", a.event.ID, func(in *ticketing.AuctionItemInput) { in.StartingBid.Amount = 0 }, ce.ErrInvalid, "startingBid.amount"},
+		{"negative starting bid", a.event.ID, func(in *ticketing.AuctionItemInput) { in.StartingBid.Amount = -5 }, ce.ErrInvalid, "startingBid.amount"},
+		{"unknown currency", a.event.ID, func(in *ticketing.AuctionItemInput) { in.StartingBid.Currency = "XYZ" }, ce.ErrInvalid, "startingBid.currency"},
+		{"zero increment", a.event.ID, func(in *ticketing.AuctionItemInput) { in.MinIncrement = 0 }, ce.ErrInvalid, "minIncrement"},
+		{"closes in the past", a.event.ID, func(in *ticketing.AuctionItemInput) { in.ClosesAt = testNow }, ce.ErrInvalid, "closesAt"},
+		{"closes after the event", a.event.ID, func(in *ticketing.AuctionItemInput) { in.ClosesAt = a.event.EndsAt.Add(time.Second) }, ce.ErrInvalid, "closesAt"},
+		{"another organization's event", stranger.event.ID, nil, ce.ErrNotFound, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := validItem()
+			if tc.in != nil {
+				tc.in(&in)
+			}
+			_, err := a.svc.CreateAuctionItem(context.Background(), a.org, tc.event, in)
+			wantKind(t, err, tc.kind, tc.field)
+		})
+	}
+}
+
+func TestAuction(t *testing.T) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
+		p := newPaid(t, store)
+		ctx := context.Background()
+		item, err := p.svc.CreateAuctionItem(ctx, p.org, p.event.ID, validItem())
+		if err != nil {
+			t.Fatalf("CreateAuctionItem: %v", err)
+		}
+		alice := p.register(t, p.inPerson, 0)
+		bob := p.register(t, p.inPerson, 1)
+		cancelled := p.register(t, p.inPerson, 2)
+		if _, err := p.svc.CancelRegistration(ctx, p.org, cancelled.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+
+		bid := func(r *ce.Registration, amount int64) error {
+			_, err := p.svc.PlaceBid(ctx, r.GuideToken, item.ID, amount)
+			return err
+		}
+		wantKind(t, bid(alice, 999), ce.ErrConflict, "amount")
+		if err := bid(alice, 1000); err != nil {
+			t.Fatalf("first bid at the starting bid: %v", err)
+		}
+		err = bid(bob, 1050)
+		wantKind(t, err, ce.ErrConflict, "amount")
+		if !strings.Contains(err.Error(), "at least EUR 11.00") {
+			t.Errorf("bid below the increment: got %q, want it to name EUR 11.00", err)
+		}
+		wantKind(t, bid(cancelled, 5000), ce.ErrForbidden, "")
+		_, err = p.svc.PlaceBid(ctx, ce.NewToken(20), item.ID, 5000)
+		wantKind(t, err, ce.ErrNotFound, "")
+		stranger := newAttendees(t, store)
+		later := validItem()
+		later.ClosesAt = later.ClosesAt.Add(time.Hour)
+		strangerItem, err := stranger.svc.CreateAuctionItem(ctx, stranger.org, stranger.event.ID, later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.svc.PlaceBid(ctx, alice.GuideToken, strangerItem.ID, 5000)
+		wantKind(t, err, ce.ErrNotFound, "")
+
+		// Concurrent bids at one level: exactly one wins it.
+		const racers = 8
+		var wg sync.WaitGroup
+		errs := make([]error, racers)
+		for i := range racers {
+			wg.Go(func() { errs[i] = bid(bob, 1100) })
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case !errors.Is(err, ce.ErrConflict):
+				t.Errorf("concurrent bid: unexpected error %v", err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d of %d bids of EUR 11.00 won, want 1", won, racers)
+		}
+
+		// Paying before closing, closing, paying by the loser.
+		_, err = p.svc.PayAuctionItem(ctx, bob.GuideToken, item.ID)
+		wantKind(t, err, ce.ErrConflict, "")
+		p.setNow(item.ClosesAt)
+		wantKind(t, bid(alice, 9000), ce.ErrConflict, "")
+		if n, err := p.svc.CloseDueAuctionItems(ctx, 10); err != nil || n != 1 {
+			t.Fatalf("CloseDueAuctionItems: closed %d (%v), want 1", n, err)
+		}
+		closed, err := p.svc.GetAuctionItem(ctx, p.org, item.ID)
+		if err != nil || closed.Status != ce.AuctionItemClosed || closed.WinnerRegistrationID != bob.ID || closed.HighestAmount != 1100 {
+			t.Fatalf("closed item %+v (%v): want closed, won by %s at 1100", closed, err, bob.ID)
+		}
+		if kinds := p.emails(t, bob.ID); len(kinds) != 2 || kinds[1] != ce.EmailAuctionWon {
+			t.Errorf("winner's e-mails %v: want the confirmation and auction_won", kinds)
+		}
+		_, err = p.svc.PayAuctionItem(ctx, alice.GuideToken, item.ID)
+		wantKind(t, err, ce.ErrForbidden, "")
+
+		checkout, err := p.svc.PayAuctionItem(ctx, bob.GuideToken, item.ID)
+		if err != nil {
+			t.Fatalf("PayAuctionItem: %v", err)
+		}
+		req := p.payments.lastCheckout()
+		if req.Amount != (ce.Money{Amount: 1100, Currency: "EUR"}) || req.ItemID != item.ID || req.Purpose != ticketing.PurposeAuctionItem {
+			t.Errorf("checkout request %+v: want 1100 EUR for item %s", req, item.ID)
+		}
+		res, err := p.callback(t, "evt_paid", ticketing.PaymentCompleted, req, checkout.ID, req.Amount)
+		if err != nil || res.Outcome != ticketing.PaymentPaidItem {
+			t.Fatalf("payment: got %+v, %v; want item paid", res, err)
+		}
+		_, err = p.svc.PayAuctionItem(ctx, bob.GuideToken, item.ID)
+		wantKind(t, err, ce.ErrConflict, "")
+		// A second checkout paid after the first is refunded.
+		res, err = p.callback(t, "evt_paid_again", ticketing.PaymentCompleted, req, "cs_second", req.Amount)
+		if err != nil || res.Outcome != ticketing.PaymentRefunded {
+			t.Errorf("paying twice: got %+v, %v; want a refund", res, err)
+		}
+		msgs := messages[webhook.AuctionItemPaid](t, p.attendees)
+		if len(msgs) != 1 {
+			t.Fatalf("got %d auction.item.paid messages, want 1", len(msgs))
+		}
+		data := msgs[0]
+		if data.ItemID != item.ID || data.RegistrationID != bob.ID || data.Amount != 1100 || data.Currency != "EUR" || data.PaymentReference != checkout.ID {
+			t.Errorf("auction.item.paid data %+v", data)
+		}
+	})
+}
+
+func TestCloseAuctionItemWithoutBids(t *testing.T) {
+	a := newAttendees(t, newMemstore(t))
+	ctx := context.Background()
+	item, err := a.svc.CreateAuctionItem(ctx, a.org, a.event.ID, validItem())
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed, err := a.svc.CloseAuctionItem(ctx, a.org, item.ID)
+	if err != nil || closed.Status != ce.AuctionItemClosed || closed.WinnerRegistrationID != "" {
+		t.Fatalf("CloseAuctionItem: %+v, %v; want closed without a winner", closed, err)
+	}
+	again, err := a.svc.CloseAuctionItem(ctx, a.org, item.ID)
+	if err != nil || again.Version != closed.Version {
+		t.Errorf("closing twice: %+v, %v; want the same item unchanged", again, err)
+	}
+	stranger := newAttendees(t, a.store)
+	_, err = stranger.svc.CloseAuctionItem(ctx, stranger.org, item.ID)
+	wantKind(t, err, ce.ErrNotFound, "")
+}

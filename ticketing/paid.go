@@ -1,0 +1,270 @@
+package ticketing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/txretry"
+	"github.com/completeevent/completeevent-go/storage"
+	"github.com/completeevent/completeevent-go/webhook"
+)
+
+// PaymentOutcome says what HandlePaymentEvent did.
+type PaymentOutcome string
+
+// The payment outcomes.
+const (
+	// PaymentConfirmedRegistration: a pending registration was paid and
+	// is confirmed.
+	PaymentConfirmedRegistration PaymentOutcome = "registration_confirmed"
+	// PaymentReleasedRegistration: a pending registration's checkout
+	// expired; its seat is free again.
+	PaymentReleasedRegistration PaymentOutcome = "registration_released"
+	// PaymentPaidItem: an auction item was paid by its winner.
+	PaymentPaidItem PaymentOutcome = "item_paid"
+	// PaymentRefunded: a payment for something already paid was refunded.
+	PaymentRefunded PaymentOutcome = "refunded"
+	// PaymentDuplicate: the callback was processed before; nothing
+	// changed.
+	PaymentDuplicate PaymentOutcome = "duplicate"
+	// PaymentIgnored: nothing to do, see the reason: a callback of
+	// another type, an unknown checkout, a record already past it.
+	PaymentIgnored PaymentOutcome = "ignored"
+	// PaymentRejected: the callback contradicts what was asked, such as
+	// an amount that is not the price; nothing changed, see the reason.
+	PaymentRejected PaymentOutcome = "rejected"
+)
+
+// PaymentResult is what HandlePaymentEvent did with a callback.
+type PaymentResult struct {
+	Outcome PaymentOutcome
+	// Reason explains PaymentIgnored and PaymentRejected.
+	Reason string
+	// Event is the verified callback.
+	Event *PaymentEvent
+}
+
+// HandlePaymentEvent processes a callback of the payment provider, its raw
+// body and headers, once: it verifies it (an error matching ErrUnauthorized
+// for a forged or stale one, ErrInvalid for a malformed one), and, in one
+// transaction with the record that it was processed, confirms the paid
+// registration (dispatching registration.confirmed and queueing the
+// confirmation e-mail), frees the seat of an expired one, or marks the paid
+// auction item paid (dispatching auction.item.paid). The same callback
+// delivered again, or one that arrives after its record moved on, changes
+// nothing; a payment for something already paid is refunded. Any other
+// error is a storage or provider failure: answer the provider with an
+// error so that it delivers the callback again.
+func (s *Service) HandlePaymentEvent(ctx context.Context, body []byte, header http.Header) (*PaymentResult, error) {
+	if s.payments == nil {
+		return nil, ce.Conflict("this server takes no payments")
+	}
+	ev, err := s.payments.ParseEvent(body, header)
+	if err != nil {
+		return nil, err
+	}
+	var res *PaymentResult
+	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
+		if err := tx.PaymentEvents().Record(ctx, ev.ID, s.now()); err != nil {
+			if errors.Is(err, ce.ErrConflict) {
+				res = &PaymentResult{Outcome: PaymentDuplicate}
+				return nil
+			}
+			return err
+		}
+		var err error
+		switch {
+		case ev.Type == PaymentOther:
+			res = &PaymentResult{Outcome: PaymentIgnored, Reason: "not a payment's completion or expiry"}
+		case ev.Purpose == PurposeRegistration:
+			res, err = s.registrationPayment(ctx, tx, ev)
+		case ev.Purpose == PurposeAuctionItem:
+			res, err = s.itemPayment(ctx, tx, ev)
+		default:
+			res = &PaymentResult{Outcome: PaymentIgnored, Reason: fmt.Sprintf("unknown purpose %q", ev.Purpose)}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Event = ev
+	s.logger.InfoContext(ctx, "payment event", "id", ev.ID, "type", ev.Type, "checkout", ev.CheckoutID, "outcome", res.Outcome, "reason", res.Reason)
+	return res, nil
+}
+
+// ignored returns a PaymentIgnored result with the formatted reason.
+func ignored(format string, args ...any) *PaymentResult {
+	return &PaymentResult{Outcome: PaymentIgnored, Reason: fmt.Sprintf(format, args...)}
+}
+
+// registrationPayment applies a completed or expired checkout of a
+// registration in tx.
+func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *PaymentEvent) (*PaymentResult, error) {
+	r, err := tx.Registrations().Get(ctx, ev.OrganizationID, ev.RegistrationID)
+	if errors.Is(err, ce.ErrNotFound) {
+		return ignored("unknown registration %q", ev.RegistrationID), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.PaymentReference != ev.CheckoutID {
+		return ignored("checkout %s is not registration %s's", ev.CheckoutID, r.ID), nil
+	}
+	if r.Status != ce.RegistrationPendingPayment {
+		if ev.Type == PaymentCompleted && r.Status == ce.RegistrationCancelled {
+			return s.refundPayment(ctx, ev, "registration "+r.ID+" was cancelled before its payment completed")
+		}
+		return ignored("registration %s is %s", r.ID, r.Status), nil
+	}
+	now := s.now()
+	if ev.Type == PaymentExpired {
+		r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, "the payment was not completed", now
+		if err := tx.Registrations().Update(ctx, r); err != nil {
+			return nil, txretry.Stale(err)
+		}
+		return &PaymentResult{Outcome: PaymentReleasedRegistration}, nil
+	}
+	if ev.Amount != r.AmountPaid {
+		return &PaymentResult{Outcome: PaymentRejected, Reason: fmt.Sprintf("paid %s, but registration %s costs %s", ev.Amount, r.ID, r.AmountPaid)}, nil
+	}
+	t, err := tx.Tiers().Get(ctx, r.OrganizationID, r.TierID)
+	if err != nil {
+		return nil, err
+	}
+	r.Status, r.UpdatedAt = ce.RegistrationConfirmed, now
+	if err := tx.Registrations().Update(ctx, r); err != nil {
+		return nil, txretry.Stale(err)
+	}
+	if err := s.confirmed(ctx, tx, r, t); err != nil {
+		return nil, err
+	}
+	return &PaymentResult{Outcome: PaymentConfirmedRegistration}, nil
+}
+
+// refundPayment refunds the checkout of ev, paid for something that cannot
+// take it any more.
+func (s *Service) refundPayment(ctx context.Context, ev *PaymentEvent, why string) (*PaymentResult, error) {
+	refund, err := s.payments.Refund(ctx, ev.CheckoutID, "refund-"+ev.CheckoutID)
+	if err != nil {
+		return nil, fmt.Errorf("ticketing: refund checkout %s: %w", ev.CheckoutID, err)
+	}
+	return &PaymentResult{Outcome: PaymentRefunded, Reason: why + "; refund " + refund}, nil
+}
+
+// itemPayment applies a completed or expired checkout of an auction item
+// in tx.
+func (s *Service) itemPayment(ctx context.Context, tx storage.Tx, ev *PaymentEvent) (*PaymentResult, error) {
+	item, err := tx.AuctionItems().Get(ctx, ev.OrganizationID, ev.ItemID)
+	if errors.Is(err, ce.ErrNotFound) {
+		return ignored("unknown auction item %q", ev.ItemID), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ev.Type == PaymentExpired {
+		if item.Status != ce.AuctionItemClosed || item.PaymentReference != ev.CheckoutID {
+			return ignored("checkout %s is not the pending payment of item %s", ev.CheckoutID, item.ID), nil
+		}
+		item.PaymentReference, item.UpdatedAt = "", s.now()
+		if err := tx.AuctionItems().Update(ctx, item); err != nil {
+			return nil, txretry.Stale(err)
+		}
+		return ignored("the payment of item %s expired; the winner may pay again", item.ID), nil
+	}
+	switch {
+	case item.WinnerRegistrationID == "" || item.WinnerRegistrationID != ev.RegistrationID:
+		return ignored("registration %q did not win item %s", ev.RegistrationID, item.ID), nil
+	case item.Status == ce.AuctionItemPaid:
+		return s.refundPayment(ctx, ev, "item "+item.ID+" was paid already")
+	case item.Status != ce.AuctionItemClosed:
+		return ignored("item %s is %s", item.ID, item.Status), nil
+	}
+	if want := (ce.Money{Amount: item.HighestAmount, Currency: item.StartingBid.Currency}); ev.Amount != want {
+		return &PaymentResult{Outcome: PaymentRejected, Reason: fmt.Sprintf("paid %s, but item %s costs %s", ev.Amount, item.ID, want)}, nil
+	}
+	winner, err := tx.Registrations().Get(ctx, item.OrganizationID, item.WinnerRegistrationID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	item.Status, item.PaymentReference, item.PaidAt, item.UpdatedAt = ce.AuctionItemPaid, ev.CheckoutID, now, now
+	if err := tx.AuctionItems().Update(ctx, item); err != nil {
+		return nil, txretry.Stale(err)
+	}
+	err = s.dispatch(ctx, item.OrganizationID, webhook.AuctionItemPaid{
+		EventID:          item.EventID,
+		ItemID:           item.ID,
+		ItemTitle:        item.Title,
+		BidID:            item.HighestBidID,
+		RegistrationID:   winner.ID,
+		Email:            winner.Email,
+		FirstName:        winner.FirstName,
+		LastName:         winner.LastName,
+		Amount:           item.HighestAmount,
+		Currency:         item.StartingBid.Currency,
+		PaymentReference: ev.CheckoutID,
+		PaidAt:           now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PaymentResult{Outcome: PaymentPaidItem}, nil
+}
+
+// PayAuctionItem starts the payment of an auction item by its winner, the
+// registration whose guide token is guideToken, and returns the checkout.
+// It returns ErrNotFound for an unknown token or an item not of the
+// registration's event, ErrForbidden if the registration did not win the
+// item, and ErrConflict if the item is still open or already paid, or the
+// Service has no Payments.
+func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string) (*Checkout, error) {
+	if s.payments == nil {
+		return nil, ce.Conflict("this server takes no payments")
+	}
+	r, err := s.guideRegistration(ctx, guideToken)
+	if err != nil {
+		return nil, err
+	}
+	item, err := s.store.AuctionItems().Get(ctx, r.OrganizationID, itemID)
+	if err == nil && item.EventID != r.EventID {
+		err = ce.NotFound("auction item %s not found", itemID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case item.Status == ce.AuctionItemOpen:
+		return nil, ce.Conflict("bidding on %q is still open", item.Title)
+	case item.Status == ce.AuctionItemPaid:
+		return nil, ce.Conflict("%q is paid already", item.Title)
+	case item.WinnerRegistrationID != r.ID:
+		return nil, &ce.Error{Kind: ce.ErrForbidden, Message: "only the winner pays for an item"}
+	}
+	guide := s.publicURL + "/guide/" + r.GuideToken
+	checkout, err := s.payments.CreateCheckout(ctx, CheckoutRequest{
+		Purpose:        PurposeAuctionItem,
+		OrganizationID: r.OrganizationID,
+		EventID:        r.EventID,
+		RegistrationID: r.ID,
+		ItemID:         item.ID,
+		Description:    item.Title,
+		Amount:         ce.Money{Amount: item.HighestAmount, Currency: item.StartingBid.Currency},
+		Email:          r.Email,
+		SuccessURL:     guide + "?payment=done",
+		CancelURL:      guide + "?payment=cancelled",
+		ExpiresAt:      s.now().Add(s.checkoutTTL),
+		IdempotencyKey: fmt.Sprintf("auction-%s-%d", item.ID, item.Version),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ticketing: start the payment of item %s: %w", item.ID, err)
+	}
+	item.PaymentReference, item.UpdatedAt = checkout.ID, s.now()
+	if err := s.store.AuctionItems().Update(ctx, item); err != nil {
+		return nil, err
+	}
+	return checkout, nil
+}

@@ -1,0 +1,218 @@
+package ticketing_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/testadapters"
+	"github.com/completeevent/completeevent-go/storage"
+	"github.com/completeevent/completeevent-go/ticketing"
+	"github.com/completeevent/completeevent-go/webhook"
+)
+
+// fakePayments is a payment provider in memory: checkouts are numbered,
+// and callbacks are the JSON of a ticketing.PaymentEvent, "signed" by an
+// X-Fake-Signature header of "ok". The Stripe implementation is tested
+// against stripe-mock in package stripepay and end to end in the server.
+type fakePayments struct {
+	mu        sync.Mutex
+	checkouts []ticketing.CheckoutRequest
+	refunds   []string
+	fail      error
+}
+
+func (p *fakePayments) CreateCheckout(_ context.Context, req ticketing.CheckoutRequest) (*ticketing.Checkout, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fail != nil {
+		return nil, p.fail
+	}
+	p.checkouts = append(p.checkouts, req)
+	id := fmt.Sprintf("cs_test_%d", len(p.checkouts))
+	return &ticketing.Checkout{ID: id, URL: "https://pay.example.com/" + id, ExpiresAt: req.ExpiresAt}, nil
+}
+
+func (p *fakePayments) Refund(_ context.Context, checkoutID, _ string) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refunds = append(p.refunds, checkoutID)
+	return "re_" + checkoutID, nil
+}
+
+func (p *fakePayments) ParseEvent(body []byte, header http.Header) (*ticketing.PaymentEvent, error) {
+	if header.Get("X-Fake-Signature") != "ok" {
+		return nil, ce.Unauthorized("bad signature")
+	}
+	var ev ticketing.PaymentEvent
+	if err := json.Unmarshal(body, &ev); err != nil {
+		return nil, ce.Invalid("body", "%v", err)
+	}
+	return &ev, nil
+}
+
+// lastCheckout returns the last checkout request.
+func (p *fakePayments) lastCheckout() ticketing.CheckoutRequest {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.checkouts[len(p.checkouts)-1]
+}
+
+// paid is attendees with a priced tier and payments.
+type paid struct {
+	*attendees
+	payments *fakePayments
+	priced   *ce.Tier
+	events   int
+}
+
+func newPaid(t *testing.T, store storage.Store) *paid {
+	t.Helper()
+	a := newAttendees(t, store)
+	p := &paid{attendees: a, payments: &fakePayments{}}
+	a.svc = ticketing.New(store, &ticketing.Options{
+		Now:        a.now,
+		Dispatcher: a.hooks,
+		Payments:   p.payments,
+		PublicURL:  "https://events.example.org/",
+	})
+	p.priced = mustCreateTier(t, a.svc, a.org, a.event.ID, ticketing.TierInput{Name: "Gala", Price: ce.Money{Amount: 2500, Currency: "EUR"}, Capacity: 1})
+	return p
+}
+
+// callback delivers a payment event for the checkout to the service.
+func (p *paid) callback(t *testing.T, id string, typ ticketing.PaymentEventType, req ticketing.CheckoutRequest, checkoutID string, amount ce.Money) (*ticketing.PaymentResult, error) {
+	t.Helper()
+	body, err := json.Marshal(ticketing.PaymentEvent{
+		ID: id, Type: typ, CheckoutID: checkoutID, Purpose: req.Purpose,
+		OrganizationID: req.OrganizationID, EventID: req.EventID, RegistrationID: req.RegistrationID, ItemID: req.ItemID,
+		Amount: amount, CreatedAt: p.now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.svc.HandlePaymentEvent(context.Background(), body, http.Header{"X-Fake-Signature": {"ok"}})
+}
+
+func TestPaidRegistration(t *testing.T) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
+		p := newPaid(t, store)
+		ctx := context.Background()
+		got, err := p.svc.Register(ctx, p.event.ID, attendee(p.priced.ID, 0))
+		if err != nil {
+			t.Fatalf("Register: %v", err)
+		}
+		r := got.Registration
+		if r.Status != ce.RegistrationPendingPayment || got.Checkout == nil || r.PaymentReference != got.Checkout.ID {
+			t.Fatalf("registration %+v, checkout %+v: want pending with the checkout's id", r, got.Checkout)
+		}
+		req := p.payments.lastCheckout()
+		wantReq := ticketing.CheckoutRequest{
+			Purpose: ticketing.PurposeRegistration, OrganizationID: p.org, EventID: p.event.ID, RegistrationID: r.ID,
+			Description: "Spring meetup – Gala", Amount: ce.Money{Amount: 2500, Currency: "EUR"}, Email: "ada@example.org",
+			SuccessURL:     "https://events.example.org/guide/" + r.GuideToken + "?payment=done",
+			CancelURL:      "https://events.example.org/guide/" + r.GuideToken + "?payment=cancelled",
+			ExpiresAt:      testNow.Add(30 * time.Minute),
+			IdempotencyKey: "checkout-" + r.ID,
+		}
+		if diff := cmp.Diff(wantReq, req); diff != "" {
+			t.Errorf("checkout request (-want +got):\n%s", diff)
+		}
+		if _, err := p.svc.Register(ctx, p.event.ID, attendee(p.priced.ID, 1)); !errors.Is(err, storage.ErrSoldOut) {
+			t.Errorf("second registration while the first pays: got %v, want sold out (the seat is held)", err)
+		}
+		if n := len(messages[webhook.RegistrationConfirmed](t, p.attendees)); n != 0 {
+			t.Errorf("a pending registration published %d registration.confirmed messages", n)
+		}
+
+		for _, tc := range []struct {
+			name    string
+			id      string
+			typ     ticketing.PaymentEventType
+			session string
+			amount  ce.Money
+			want    ticketing.PaymentOutcome
+		}{
+			{"unknown checkout", "evt_a", ticketing.PaymentCompleted, "cs_other", ce.Money{Amount: 2500, Currency: "EUR"}, ticketing.PaymentIgnored},
+			{"amount mismatch", "evt_b", ticketing.PaymentCompleted, r.PaymentReference, ce.Money{Amount: 25, Currency: "EUR"}, ticketing.PaymentRejected},
+			{"currency mismatch", "evt_c", ticketing.PaymentCompleted, r.PaymentReference, ce.Money{Amount: 2500, Currency: "USD"}, ticketing.PaymentRejected},
+			{"other type", "evt_d", ticketing.PaymentOther, r.PaymentReference, ce.Money{}, ticketing.PaymentIgnored},
+			{"success", "evt_e", ticketing.PaymentCompleted, r.PaymentReference, ce.Money{Amount: 2500, Currency: "EUR"}, ticketing.PaymentConfirmedRegistration},
+			{"the same event again", "evt_e", ticketing.PaymentCompleted, r.PaymentReference, ce.Money{Amount: 2500, Currency: "EUR"}, ticketing.PaymentDuplicate},
+			{"expiry after success", "evt_f", ticketing.PaymentExpired, r.PaymentReference, ce.Money{}, ticketing.PaymentIgnored},
+		} {
+			res, err := p.callback(t, tc.id, tc.typ, req, tc.session, tc.amount)
+			if err != nil || res.Outcome != tc.want {
+				t.Errorf("%s: got %+v, %v; want outcome %s", tc.name, res, err, tc.want)
+			}
+		}
+		stored, err := p.svc.GetRegistration(ctx, p.org, r.ID)
+		if err != nil || stored.Status != ce.RegistrationConfirmed || stored.AmountPaid != p.priced.Price {
+			t.Errorf("after payment: %+v (%v); want confirmed, paid %v", stored, err, p.priced.Price)
+		}
+		msgs := messages[webhook.RegistrationConfirmed](t, p.attendees)
+		if len(msgs) != 1 {
+			t.Fatalf("got %d registration.confirmed messages, want 1", len(msgs))
+		}
+		if data := msgs[0]; data.Amount != 2500 || data.Currency != "EUR" || data.PaymentReference != r.PaymentReference {
+			t.Errorf("registration.confirmed data %+v: want 2500 EUR paid by %s", data, r.PaymentReference)
+		}
+		if diff := cmp.Diff([]ce.EmailKind{ce.EmailConfirmation}, p.emails(t, r.ID)); diff != "" {
+			t.Errorf("e-mails (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestPaidRegistrationExpiryFreesTheSeat(t *testing.T) {
+	p := newPaid(t, newMemstore(t))
+	ctx := context.Background()
+	got, err := p.svc.Register(ctx, p.event.ID, attendee(p.priced.ID, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := p.payments.lastCheckout()
+	res, err := p.callback(t, "evt_x", ticketing.PaymentExpired, req, got.Checkout.ID, ce.Money{})
+	if err != nil || res.Outcome != ticketing.PaymentReleasedRegistration {
+		t.Fatalf("expiry: got %+v, %v; want the registration released", res, err)
+	}
+	if _, err := p.svc.Register(ctx, p.event.ID, attendee(p.priced.ID, 1)); err != nil {
+		t.Errorf("registering for the freed seat: %v", err)
+	}
+	// A completion that arrives after the expiry released the seat is
+	// refunded, never confirmed.
+	res, err = p.callback(t, "evt_y", ticketing.PaymentCompleted, req, got.Checkout.ID, p.priced.Price)
+	if err != nil || res.Outcome != ticketing.PaymentRefunded || len(p.payments.refunds) != 1 {
+		t.Errorf("late completion: got %+v, %v, refunds %v; want a refund", res, err, p.payments.refunds)
+	}
+}
+
+func TestPaymentEventRefusesForgeries(t *testing.T) {
+	p := newPaid(t, newMemstore(t))
+	_, err := p.svc.HandlePaymentEvent(context.Background(), []byte(`{}`), http.Header{"X-Fake-Signature": {"forged"}})
+	wantKind(t, err, ce.ErrUnauthorized, "")
+	plain := newAttendees(t, newMemstore(t))
+	_, err = plain.svc.HandlePaymentEvent(context.Background(), []byte(`{}`), http.Header{})
+	wantKind(t, err, ce.ErrConflict, "")
+}
+
+func TestPaidRegistrationGivesTheSeatBackWhenTheCheckoutFails(t *testing.T) {
+	p := newPaid(t, newMemstore(t))
+	p.payments.fail = errors.New("stripe is down")
+	_, err := p.svc.Register(context.Background(), p.event.ID, attendee(p.priced.ID, 0))
+	if err == nil || !strings.Contains(err.Error(), "stripe is down") {
+		t.Fatalf("Register: got %v, want the provider's error", err)
+	}
+	p.payments.fail = nil
+	if _, err := p.svc.Register(context.Background(), p.event.ID, attendee(p.priced.ID, 1)); err != nil {
+		t.Errorf("the seat was not given back: %v", err)
+	}
+}
