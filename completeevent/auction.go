@@ -37,7 +37,7 @@ type AuctionItem struct {
 	WinnerRegistrationID string    `json:"winnerRegistrationId,omitempty"`
 	ClosedAt             time.Time `json:"closedAt,omitzero"`
 	// PaymentReference is the payment provider's id of the winner's
-	// checkout, set when the winner starts paying.
+	// checkout that paid for the item.
 	PaymentReference string    `json:"paymentReference,omitempty"`
 	PaidAt           time.Time `json:"paidAt,omitzero"`
 	// Version counts the stored changes, as Event.Version does.

@@ -20,18 +20,24 @@ type DuplicateInput struct {
 	RecurringInstance bool
 }
 
-// Copy is a new event made from another, with its tiers.
+// Copy is a new event made from another, with its tiers and its auction
+// items.
 type Copy struct {
 	Event *ce.Event
 	// Tiers are the copies of the original's tiers, in the same order.
 	Tiers []*ce.Tier
+	// AuctionItems are the copies of the original's silent-auction items,
+	// open and without bids, in the same order.
+	AuctionItems []*ce.AuctionItem
 }
 
 // Duplicate copies the organization's event with the id, in one
 // transaction, into a new draft that starts at in.StartsAt: every setting
 // and every tier (price, capacity, position, description, join URL) is
-// copied, with new ids, and every date moves with the start as the package
-// documentation says. The copy's DuplicatedFrom is the original's id; its
+// copied, and so is every silent-auction item, open and without its bids,
+// all with new ids, and every date moves with the start as the package
+// documentation says. Registrations, check-ins, bids and webhooks are never
+// copied. The copy's DuplicatedFrom is the original's id; its
 // SeriesID is the original's series with in.RecurringInstance, else
 // empty. Making the original the first event of its series sets its
 // SeriesID, a change like any other: its Version and UpdatedAt change.
@@ -50,32 +56,26 @@ func (s *Service) Duplicate(ctx context.Context, orgID, eventID string, in Dupli
 	}
 	var out *Copy
 	err := txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
-		src, tiers, loc, err := readSource(ctx, tx, orgID, eventID)
+		src, err := readSource(ctx, tx, orgID, eventID)
 		if err != nil {
 			return err
 		}
-		if err := checkDistance(src, in.StartsAt); err != nil {
+		if err := checkDistance(src.event, in.StartsAt); err != nil {
 			return err
 		}
 		now := s.now()
 		seriesID := ""
 		if in.RecurringInstance {
-			if seriesID, err = startSeries(ctx, tx, src, now); err != nil {
+			if seriesID, err = startSeries(ctx, tx, src.event, now); err != nil {
 				return err
 			}
 		}
-		c, err := copyEvent(src, tiers, newMover(src, loc, in.StartsAt), seriesID, now)
+		c, err := src.copy(in.StartsAt, seriesID, now)
 		if err != nil {
 			return err
 		}
-		if err := tx.Events().Create(ctx, c.Event); err != nil {
-			return err
-		}
-		if err := tx.Tiers().CreateMany(ctx, c.Tiers); err != nil {
-			return err
-		}
 		out = c
-		return nil
+		return storeCopies(ctx, tx, []*Copy{c})
 	})
 	if err != nil {
 		return nil, err
@@ -85,21 +85,54 @@ func (s *Service) Duplicate(ctx context.Context, orgID, eventID string, in Dupli
 	return out, nil
 }
 
-// readSource reads the event to copy, its tiers and its time zone.
-func readSource(ctx context.Context, tx storage.Tx, orgID, eventID string) (*ce.Event, []*ce.Tier, *time.Location, error) {
-	src, err := tx.Events().Get(ctx, orgID, eventID)
+// source is an event to copy, with what a copy takes of it.
+type source struct {
+	event *ce.Event
+	tiers []*ce.Tier
+	items []*ce.AuctionItem
+	loc   *time.Location
+}
+
+// readSource reads the event to copy, its tiers, its auction items and
+// its time zone.
+func readSource(ctx context.Context, tx storage.Tx, orgID, eventID string) (*source, error) {
+	e, err := tx.Events().Get(ctx, orgID, eventID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	loc, err := location(src)
-	if err != nil {
-		return nil, nil, nil, err
+	src := &source{event: e}
+	if src.loc, err = location(e); err != nil {
+		return nil, err
 	}
-	tiers, err := tx.Tiers().ListByEvent(ctx, orgID, eventID)
-	if err != nil {
-		return nil, nil, nil, err
+	if src.tiers, err = tx.Tiers().ListByEvent(ctx, orgID, eventID); err != nil {
+		return nil, err
 	}
-	return src, tiers, loc, nil
+	if src.items, err = tx.AuctionItems().ListByEvent(ctx, orgID, eventID); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// storeCopies stores the copies' events, tiers and auction items, each
+// kind in as few statements as the store allows.
+func storeCopies(ctx context.Context, tx storage.Tx, copies []*Copy) error {
+	var (
+		events []*ce.Event
+		tiers  []*ce.Tier
+		items  []*ce.AuctionItem
+	)
+	for _, c := range copies {
+		events = append(events, c.Event)
+		tiers = append(tiers, c.Tiers...)
+		items = append(items, c.AuctionItems...)
+	}
+	if err := tx.Events().CreateMany(ctx, events); err != nil {
+		return err
+	}
+	if err := tx.Tiers().CreateMany(ctx, tiers); err != nil {
+		return err
+	}
+	return tx.AuctionItems().CreateMany(ctx, items)
 }
 
 // checkDistance refuses a new start more than horizonYears away from
@@ -125,41 +158,62 @@ func startSeries(ctx context.Context, tx storage.Tx, src *ce.Event, now time.Tim
 	return src.ID, nil
 }
 
-// copyEvent returns a new draft copy of src and its tiers, moved by m, in
-// the series, made at now. It does not store them.
-func copyEvent(src *ce.Event, tiers []*ce.Tier, m mover, seriesID string, now time.Time) (*Copy, error) {
-	e := *src
+// copy returns a new draft copy of the source starting at start, with its
+// tiers and auction items, in the series, made at now. It does not store
+// them.
+func (src *source) copy(start time.Time, seriesID string, now time.Time) (*Copy, error) {
+	m := newMover(src.event, src.loc, start)
+	e := *src.event
 	e.ID = ce.NewID(ce.PrefixEvent, now)
 	e.StartsAt = m.newStart
-	e.EndsAt = m.move(src.EndsAt)
+	e.EndsAt = m.move(src.event.EndsAt)
 	e.Status = ce.EventDraft
-	e.Settings.RegistrationOpensAt = m.move(src.Settings.RegistrationOpensAt)
-	e.Settings.RegistrationClosesAt = m.move(src.Settings.RegistrationClosesAt)
+	e.Settings.RegistrationOpensAt = m.move(src.event.Settings.RegistrationOpensAt)
+	e.Settings.RegistrationClosesAt = m.move(src.event.Settings.RegistrationClosesAt)
 	e.SeriesID = seriesID
-	e.DuplicatedFrom = src.ID
+	e.DuplicatedFrom = src.event.ID
 	e.Version = 0
 	e.CreatedAt, e.UpdatedAt = now, now
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
-	copies := make([]*ce.Tier, len(tiers))
-	for i, t := range tiers {
-		c := *t
+	c := &Copy{Event: &e, Tiers: make([]*ce.Tier, len(src.tiers)), AuctionItems: make([]*ce.AuctionItem, len(src.items))}
+	for i, t := range src.tiers {
+		tc := *t
 		// Ids a millisecond apart keep tiers of equal position in the
 		// original's order, which their ids decide.
-		c.ID = ce.NewID(ce.PrefixTier, now.Add(time.Duration(i)*time.Millisecond))
-		c.EventID = e.ID
-		c.SalesStartAt = m.move(t.SalesStartAt)
-		c.SalesEndAt = m.move(t.SalesEndAt)
-		c.Version = 0
-		c.CreatedAt, c.UpdatedAt = now, now
-		if err := c.Validate(&e); err != nil {
+		tc.ID = ce.NewID(ce.PrefixTier, now.Add(time.Duration(i)*time.Millisecond))
+		tc.EventID = e.ID
+		tc.SalesStartAt = m.move(t.SalesStartAt)
+		tc.SalesEndAt = m.move(t.SalesEndAt)
+		tc.Version = 0
+		tc.CreatedAt, tc.UpdatedAt = now, now
+		if err := tc.Validate(&e); err != nil {
 			return nil, ce.Conflict("tier %s does not fit the copy starting %s: its %s %s",
 				t.ID, e.StartsAt.Format(time.RFC3339), ce.ErrorField(err), ce.ErrorMessage(err))
 		}
-		copies[i] = &c
+		c.Tiers[i] = &tc
 	}
-	return &Copy{Event: &e, Tiers: copies}, nil
+	for i, item := range src.items {
+		c.AuctionItems[i] = &ce.AuctionItem{
+			ID:             ce.NewID(ce.PrefixAuctionItem, now.Add(time.Duration(i)*time.Millisecond)),
+			OrganizationID: item.OrganizationID,
+			EventID:        e.ID,
+			Title:          item.Title,
+			Description:    item.Description,
+			StartingBid:    item.StartingBid,
+			MinIncrement:   item.MinIncrement,
+			ClosesAt:       m.move(item.ClosesAt),
+			Status:         ce.AuctionItemOpen,
+			CreatedAt:      now,
+			UpdatedAt:      now,
+		}
+		if err := c.AuctionItems[i].Validate(&e); err != nil {
+			return nil, ce.Conflict("auction item %s does not fit the copy starting %s: its %s %s",
+				item.ID, e.StartsAt.Format(time.RFC3339), ce.ErrorField(err), ce.ErrorMessage(err))
+		}
+	}
+	return c, nil
 }
 
 // mover moves the dates of an event to a new start, by the rule the

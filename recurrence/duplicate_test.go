@@ -490,3 +490,75 @@ func (r racingEvents) Update(ctx context.Context, e *ce.Event) error {
 	}
 	return r.Events.Update(ctx, e)
 }
+
+// TestDuplicateCopiesAuctionItemsWithoutBids copies an event whose silent
+// auction has a closed item with a winning bid and an open one: the copies
+// are open, without bids, closing at the same local time before the copy.
+func TestDuplicateCopiesAuctionItemsWithoutBids(t *testing.T) {
+	t.Parallel()
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
+		ctx := context.Background()
+		f := newFixture(t, store)
+		ams := mustLoad(t, "Europe/Amsterdam")
+		orig, tiers := f.richEvent(t, ams, local(t, ams, "2026-10-22 19:00"))
+		reg := &ce.Registration{
+			ID: ce.NewID(ce.PrefixRegistration, testNow), OrganizationID: f.org.ID, EventID: orig.ID, TierID: tiers[0].ID,
+			Email: "ada@example.org", FirstName: "Ada", LastName: "Lovelace", Status: ce.RegistrationConfirmed,
+			GuideToken: ce.NewToken(20), TicketCode: ce.NewToken(20), CreatedAt: testNow, UpdatedAt: testNow,
+		}
+		if err := store.Registrations().Create(ctx, reg); err != nil {
+			t.Fatal(err)
+		}
+		item := func(title, closes string) *ce.AuctionItem {
+			return &ce.AuctionItem{
+				ID: ce.NewID(ce.PrefixAuctionItem, testNow), OrganizationID: f.org.ID, EventID: orig.ID, Title: title,
+				Description: "Signed by the band.", StartingBid: ce.Money{Amount: 1000, Currency: "EUR"}, MinIncrement: 50,
+				ClosesAt: local(t, ams, closes), Status: ce.AuctionItemOpen, CreatedAt: testNow, UpdatedAt: testNow,
+			}
+		}
+		won, open := item("Poster", "2026-10-22 21:00"), item("Guitar", "2026-10-22 21:30")
+		if err := store.AuctionItems().CreateMany(ctx, []*ce.AuctionItem{won, open}); err != nil {
+			t.Fatal(err)
+		}
+		bid := &ce.Bid{ID: ce.NewID(ce.PrefixBid, testNow), OrganizationID: f.org.ID, ItemID: won.ID, RegistrationID: reg.ID,
+			Amount: ce.Money{Amount: 1500, Currency: "EUR"}, CreatedAt: testNow}
+		if err := store.AuctionItems().CreateBid(ctx, bid); err != nil {
+			t.Fatal(err)
+		}
+		won.Status, won.HighestBidID, won.HighestAmount, won.WinnerRegistrationID, won.ClosedAt = ce.AuctionItemClosed, bid.ID, 1500, reg.ID, testNow
+		if err := store.AuctionItems().Update(ctx, won); err != nil {
+			t.Fatal(err)
+		}
+
+		// A week later, across the end of summer time.
+		got, err := f.svc.Duplicate(ctx, f.org.ID, orig.ID, recurrence.DuplicateInput{StartsAt: local(t, ams, "2026-10-29 19:00")})
+		if err != nil {
+			t.Fatalf("Duplicate: %v", err)
+		}
+		stored, err := store.AuctionItems().ListByEvent(ctx, f.org.ID, got.Event.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(got.AuctionItems, stored); diff != "" {
+			t.Errorf("stored item copies mismatch (-returned +stored):\n%s", diff)
+		}
+		wantCloses := []string{"2026-10-29 21:00 CET", "2026-10-29 21:30 CET"}
+		for i, c := range stored {
+			o := []*ce.AuctionItem{won, open}[i]
+			want := &ce.AuctionItem{
+				ID: c.ID, OrganizationID: f.org.ID, EventID: got.Event.ID, Title: o.Title, Description: o.Description,
+				StartingBid: o.StartingBid, MinIncrement: o.MinIncrement, ClosesAt: c.ClosesAt, Status: ce.AuctionItemOpen,
+				Version: 1, CreatedAt: testNow, UpdatedAt: testNow,
+			}
+			if diff := cmp.Diff(want, c); diff != "" || c.ID == o.ID {
+				t.Errorf("copy of %s (-want +got):\n%s", o.Title, diff)
+			}
+			if got := c.ClosesAt.In(ams).Format("2006-01-02 15:04 MST"); got != wantCloses[i] {
+				t.Errorf("copy of %s closes %s, want %s", o.Title, got, wantCloses[i])
+			}
+			if bids, err := store.AuctionItems().ListBids(ctx, f.org.ID, c.ID); err != nil || len(bids) != 0 {
+				t.Errorf("copy of %s has bids %v (%v), want none", o.Title, bids, err)
+			}
+		}
+	})
+}

@@ -129,35 +129,30 @@ func (s *Service) Preview(ctx context.Context, orgID, eventID string, rec Recurr
 func (s *Service) CreateSeries(ctx context.Context, orgID, eventID string, rec Recurrence) (*Series, error) {
 	var out *Series
 	err := txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
-		src, srcTiers, loc, err := readSource(ctx, tx, orgID, eventID)
+		src, err := readSource(ctx, tx, orgID, eventID)
 		if err != nil {
 			return err
 		}
-		starts, err := Expand(src.StartsAt, loc, rec, &s.expand)
+		starts, err := Expand(src.event.StartsAt, src.loc, rec, &s.expand)
 		if err != nil {
 			return err
 		}
 		now := s.now()
-		seriesID, err := startSeries(ctx, tx, src, now)
+		seriesID, err := startSeries(ctx, tx, src.event, now)
 		if err != nil {
 			return err
 		}
-		events := make([]*ce.Event, 0, len(starts)-1)
-		tiers := make([]*ce.Tier, 0, (len(starts)-1)*len(srcTiers))
+		copies := make([]*Copy, 0, len(starts)-1)
 		out = &Series{ID: seriesID, Events: make([]SeriesEvent, 0, len(starts)-1)}
 		for _, start := range starts[1:] {
-			c, err := copyEvent(src, srcTiers, newMover(src, loc, start), seriesID, now)
+			c, err := src.copy(start, seriesID, now)
 			if err != nil {
 				return err
 			}
-			events = append(events, c.Event)
-			tiers = append(tiers, c.Tiers...)
+			copies = append(copies, c)
 			out.Events = append(out.Events, SeriesEvent{Event: c.Event, Counts: Counts{Tiers: len(c.Tiers)}})
 		}
-		if err := tx.Events().CreateMany(ctx, events); err != nil {
-			return err
-		}
-		return tx.Tiers().CreateMany(ctx, tiers)
+		return storeCopies(ctx, tx, copies)
 	})
 	if err != nil {
 		return nil, err

@@ -84,7 +84,7 @@ func (s *Service) ListAuctionItems(ctx context.Context, orgID, eventID string) (
 // guideToken: attendees bid from their event guide. It returns ErrNotFound
 // for an unknown token or an item not of the registration's event,
 // ErrForbidden if the registration is not confirmed, and ErrConflict if
-// the item is closed or the bid is below the item's MinimumBid. Of concurrent bids,
+// the event is cancelled, the item is closed or the bid is below the item's MinimumBid. Of concurrent bids,
 // each is checked against the bids before it: two never both win a level.
 func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amount int64) (*ce.Bid, error) {
 	r, err := s.guideRegistration(ctx, guideToken)
@@ -93,6 +93,13 @@ func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amoun
 	}
 	if r.Status != ce.RegistrationConfirmed {
 		return nil, &ce.Error{Kind: ce.ErrForbidden, Message: "only confirmed attendees can bid; this registration is " + string(r.Status)}
+	}
+	e, err := s.store.Events().Get(ctx, r.OrganizationID, r.EventID)
+	if err != nil {
+		return nil, err
+	}
+	if e.Status == ce.EventCancelled {
+		return nil, ce.Conflict("event %s is cancelled", e.ID)
 	}
 	var bid *ce.Bid
 	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {

@@ -66,7 +66,7 @@ func TestAuction(t *testing.T) {
 		alice := p.register(t, p.inPerson, 0)
 		bob := p.register(t, p.inPerson, 1)
 		cancelled := p.register(t, p.inPerson, 2)
-		if _, err := p.svc.CancelRegistration(ctx, p.org, cancelled.ID, ""); err != nil {
+		if _, err := p.svc.CancelRegistration(ctx, p.org, cancelled.ID, ticketing.CancelInput{}); err != nil {
 			t.Fatal(err)
 		}
 

@@ -149,6 +149,9 @@ func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *Pa
 // take it any more.
 func (s *Service) refundPayment(ctx context.Context, ev *PaymentEvent, why string) (*PaymentResult, error) {
 	refund, err := s.payments.Refund(ctx, ev.CheckoutID, "refund-"+ev.CheckoutID)
+	if errors.Is(err, ce.ErrConflict) {
+		return &PaymentResult{Outcome: PaymentRefunded, Reason: why + "; refunded before"}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ticketing: refund checkout %s: %w", ev.CheckoutID, err)
 	}
@@ -166,14 +169,7 @@ func (s *Service) itemPayment(ctx context.Context, tx storage.Tx, ev *PaymentEve
 		return nil, err
 	}
 	if ev.Type == PaymentExpired {
-		if item.Status != ce.AuctionItemClosed || item.PaymentReference != ev.CheckoutID {
-			return ignored("checkout %s is not the pending payment of item %s", ev.CheckoutID, item.ID), nil
-		}
-		item.PaymentReference, item.UpdatedAt = "", s.now()
-		if err := tx.AuctionItems().Update(ctx, item); err != nil {
-			return nil, txretry.Stale(err)
-		}
-		return ignored("the payment of item %s expired; the winner may pay again", item.ID), nil
+		return ignored("a checkout of item %s expired; the winner may pay again", item.ID), nil
 	}
 	switch {
 	case item.WinnerRegistrationID == "" || item.WinnerRegistrationID != ev.RegistrationID:
@@ -220,7 +216,8 @@ func (s *Service) itemPayment(ctx context.Context, tx storage.Tx, ev *PaymentEve
 // It returns ErrNotFound for an unknown token or an item not of the
 // registration's event, ErrForbidden if the registration did not win the
 // item, and ErrConflict if the item is still open or already paid, or the
-// Service has no Payments.
+// Service has no Payments. While the item is unpaid, calls return the same
+// checkout (the provider's idempotency), so a double click opens one.
 func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string) (*Checkout, error) {
 	if s.payments == nil {
 		return nil, ce.Conflict("this server takes no payments")
@@ -244,6 +241,8 @@ func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string)
 	case item.WinnerRegistrationID != r.ID:
 		return nil, &ce.Error{Kind: ce.ErrForbidden, Message: "only the winner pays for an item"}
 	}
+	// The same request while the item is unpaid, the same key: a second
+	// click returns the same checkout rather than opening another.
 	guide := s.publicURL + "/guide/" + r.GuideToken
 	checkout, err := s.payments.CreateCheckout(ctx, CheckoutRequest{
 		Purpose:        PurposeAuctionItem,
@@ -256,15 +255,10 @@ func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string)
 		Email:          r.Email,
 		SuccessURL:     guide + "?payment=done",
 		CancelURL:      guide + "?payment=cancelled",
-		ExpiresAt:      s.now().Add(s.checkoutTTL),
 		IdempotencyKey: fmt.Sprintf("auction-%s-%d", item.ID, item.Version),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ticketing: start the payment of item %s: %w", item.ID, err)
-	}
-	item.PaymentReference, item.UpdatedAt = checkout.ID, s.now()
-	if err := s.store.AuctionItems().Update(ctx, item); err != nil {
-		return nil, err
 	}
 	return checkout, nil
 }

@@ -216,3 +216,31 @@ func TestPaidRegistrationGivesTheSeatBackWhenTheCheckoutFails(t *testing.T) {
 		t.Errorf("the seat was not given back: %v", err)
 	}
 }
+
+func TestCancelWithRefund(t *testing.T) {
+	p := newPaid(t, newMemstore(t))
+	ctx := context.Background()
+	got, err := p.svc.Register(ctx, p.event.ID, attendee(p.priced.ID, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := got.Registration
+	if res, err := p.callback(t, "evt_ok", ticketing.PaymentCompleted, p.payments.lastCheckout(), r.PaymentReference, p.priced.Price); err != nil || res.Outcome != ticketing.PaymentConfirmedRegistration {
+		t.Fatalf("payment: %+v, %v", res, err)
+	}
+	free := p.register(t, p.inPerson, 1)
+	_, err = p.svc.CancelRegistration(ctx, p.org, free.ID, ticketing.CancelInput{Refund: true})
+	wantKind(t, err, ce.ErrInvalid, "refund")
+
+	cancelled, err := p.svc.CancelRegistration(ctx, p.org, r.ID, ticketing.CancelInput{Reason: "Event moved", Refund: true})
+	if err != nil {
+		t.Fatalf("CancelRegistration with refund: %v", err)
+	}
+	if cancelled.RefundReference != "re_"+r.PaymentReference || !cmp.Equal(p.payments.refunds, []string{r.PaymentReference}) {
+		t.Errorf("refund %q, refunds %v; want one refund of %s", cancelled.RefundReference, p.payments.refunds, r.PaymentReference)
+	}
+	msgs := messages[webhook.RegistrationCancelled](t, p.attendees)
+	if len(msgs) != 1 || !msgs[0].Refunded || msgs[0].RefundReference != cancelled.RefundReference || msgs[0].Reason != "Event moved" {
+		t.Errorf("registration.cancelled %+v: want refunded with %s for Event moved", msgs, cancelled.RefundReference)
+	}
+}

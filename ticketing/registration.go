@@ -3,6 +3,7 @@ package ticketing
 import (
 	"context"
 	"errors"
+	"fmt"
 	netmail "net/mail"
 	"strings"
 	"time"
@@ -277,15 +278,26 @@ func localTime(e *ce.Event, t time.Time) string {
 	return t.Format("2006-01-02 15:04 MST")
 }
 
-// CancelRegistration cancels the organization's registration with the id,
-// for the reason given (optional, at most 500 characters): its seat is
-// freed, its join link stops working, registration.cancelled is dispatched
-// and a cancellation e-mail queued, all in one transaction. It returns
-// ErrNotFound if there is no such registration, ErrInvalid naming "reason",
-// and ErrConflict if it is already cancelled: a second cancellation
-// dispatches nothing.
-func (s *Service) CancelRegistration(ctx context.Context, orgID, id, reason string) (*ce.Registration, error) {
-	reason = strings.TrimSpace(reason)
+// CancelInput says how to cancel a registration.
+type CancelInput struct {
+	// Reason is the organizer's reason, shown to the attendee; optional,
+	// at most 500 characters.
+	Reason string
+	// Refund refunds the payment of a paid, confirmed registration in
+	// full through the Service's Payments.
+	Refund bool
+}
+
+// CancelRegistration cancels the organization's registration with the id:
+// its seat is freed, its join link stops working, registration.cancelled
+// is dispatched and a cancellation e-mail queued, all in one transaction;
+// with in.Refund its payment is refunded first, and the webhook says so.
+// It returns ErrNotFound if there is no such registration, ErrInvalid
+// naming "reason", or "refund" for a registration without a payment to
+// refund, and ErrConflict if it is already cancelled: a second
+// cancellation dispatches nothing. A failed refund cancels nothing.
+func (s *Service) CancelRegistration(ctx context.Context, orgID, id string, in CancelInput) (*ce.Registration, error) {
+	reason := strings.TrimSpace(in.Reason)
 	if err := validateReason(reason); err != nil {
 		return nil, err
 	}
@@ -298,6 +310,11 @@ func (s *Service) CancelRegistration(ctx context.Context, orgID, id, reason stri
 		if r.Status == ce.RegistrationCancelled {
 			return ce.Conflict("registration %s was already cancelled at %s", id, r.CancelledAt.Format(time.RFC3339))
 		}
+		if in.Refund {
+			if err := s.refund(ctx, r); err != nil {
+				return err
+			}
+		}
 		t, err := tx.Tiers().Get(ctx, orgID, r.TierID)
 		if err != nil {
 			return err
@@ -308,15 +325,18 @@ func (s *Service) CancelRegistration(ctx context.Context, orgID, id, reason stri
 			return txretry.Stale(err)
 		}
 		err = s.dispatch(ctx, orgID, webhook.RegistrationCancelled{
-			RegistrationID: r.ID,
-			EventID:        r.EventID,
-			Email:          r.Email,
-			FirstName:      r.FirstName,
-			LastName:       r.LastName,
-			TierID:         t.ID,
-			TierName:       t.Name,
-			Virtual:        t.Virtual(),
-			CancelledAt:    r.CancelledAt,
+			RegistrationID:  r.ID,
+			EventID:         r.EventID,
+			Email:           r.Email,
+			FirstName:       r.FirstName,
+			LastName:        r.LastName,
+			TierID:          t.ID,
+			TierName:        t.Name,
+			Virtual:         t.Virtual(),
+			Reason:          reason,
+			Refunded:        r.RefundReference != "",
+			RefundReference: r.RefundReference,
+			CancelledAt:     r.CancelledAt,
 		})
 		if err != nil {
 			return err
@@ -327,8 +347,26 @@ func (s *Service) CancelRegistration(ctx context.Context, orgID, id, reason stri
 	if err != nil {
 		return nil, err
 	}
-	s.logger.InfoContext(ctx, "registration cancelled", "organization", orgID, "registration", id)
+	s.logger.InfoContext(ctx, "registration cancelled", "organization", orgID, "registration", id, "refund", out.RefundReference)
 	return out, nil
+}
+
+// refund refunds the payment of the confirmed registration r in full and
+// records the refund's id in r. The provider's idempotency key makes a
+// retried transaction refund once.
+func (s *Service) refund(ctx context.Context, r *ce.Registration) error {
+	if r.Status != ce.RegistrationConfirmed || r.AmountPaid.Amount == 0 || r.PaymentReference == "" {
+		return ce.Invalid("refund", "registration %s has no payment to refund", r.ID)
+	}
+	if s.payments == nil {
+		return ce.Conflict("this server takes no payments")
+	}
+	ref, err := s.payments.Refund(ctx, r.PaymentReference, "refund-"+r.PaymentReference)
+	if err != nil {
+		return fmt.Errorf("ticketing: refund registration %s: %w", r.ID, err)
+	}
+	r.RefundReference = ref
+	return nil
 }
 
 // validateReason reports ErrInvalid naming "reason" for a cancellation

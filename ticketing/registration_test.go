@@ -362,14 +362,14 @@ func TestCancelRegistration(t *testing.T) {
 			t.Fatalf("second registration for one seat: got %v, want sold out", err)
 		}
 		a.setNow(testNow.Add(time.Hour))
-		got, err := a.svc.CancelRegistration(ctx, a.org, r.ID, "  Double booking  ")
+		got, err := a.svc.CancelRegistration(ctx, a.org, r.ID, ticketing.CancelInput{Reason: "  Double booking  "})
 		if err != nil {
 			t.Fatalf("CancelRegistration: %v", err)
 		}
 		if got.Status != ce.RegistrationCancelled || !got.CancelledAt.Equal(testNow.Add(time.Hour)) || got.CancelReason != "Double booking" {
 			t.Errorf("cancelled registration %+v: want cancelled at %v for %q", got, testNow.Add(time.Hour), "Double booking")
 		}
-		_, err = a.svc.CancelRegistration(ctx, a.org, r.ID, "")
+		_, err = a.svc.CancelRegistration(ctx, a.org, r.ID, ticketing.CancelInput{})
 		wantKind(t, err, ce.ErrConflict, "")
 		if !strings.Contains(err.Error(), "already cancelled") {
 			t.Errorf("second cancellation: got %q, want it to say already cancelled", err)
@@ -393,11 +393,11 @@ func TestCancelRegistrationRefuses(t *testing.T) {
 	r := a.register(t, a.inPerson, 0)
 	other := newAttendees(t, a.store)
 	ctx := context.Background()
-	_, err := other.svc.CancelRegistration(ctx, other.org, r.ID, "")
+	_, err := other.svc.CancelRegistration(ctx, other.org, r.ID, ticketing.CancelInput{})
 	wantKind(t, err, ce.ErrNotFound, "")
-	_, err = a.svc.CancelRegistration(ctx, a.org, r.ID, strings.Repeat("r", 501))
+	_, err = a.svc.CancelRegistration(ctx, a.org, r.ID, ticketing.CancelInput{Reason: strings.Repeat("r", 501)})
 	wantKind(t, err, ce.ErrInvalid, "reason")
-	_, err = a.svc.CancelRegistration(ctx, a.org, r.ID, "bell\a")
+	_, err = a.svc.CancelRegistration(ctx, a.org, r.ID, ticketing.CancelInput{Reason: "bell\a"})
 	wantKind(t, err, ce.ErrInvalid, "reason")
 	if got, _ := a.svc.GetRegistration(ctx, a.org, r.ID); got.Status != ce.RegistrationConfirmed {
 		t.Errorf("refused cancellations changed the registration to %s", got.Status)
@@ -410,7 +410,7 @@ func TestCheckIn(t *testing.T) {
 	byCode := a.register(t, a.inPerson, 0)
 	byHand := a.register(t, a.inPerson, 1)
 	cancelled := a.register(t, a.inPerson, 2)
-	if _, err := a.svc.CancelRegistration(ctx, a.org, cancelled.ID, ""); err != nil {
+	if _, err := a.svc.CancelRegistration(ctx, a.org, cancelled.ID, ticketing.CancelInput{}); err != nil {
 		t.Fatal(err)
 	}
 	otherEvent := mustCreateEvent(t, a.svc, a.org)
@@ -532,7 +532,7 @@ func TestJoin(t *testing.T) {
 		_, err := a.svc.Join(ctx, token)
 		wantKind(t, err, ce.ErrNotFound, "")
 	}
-	if _, err := a.svc.CancelRegistration(ctx, a.org, r.ID, ""); err != nil {
+	if _, err := a.svc.CancelRegistration(ctx, a.org, r.ID, ticketing.CancelInput{}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = a.svc.Join(ctx, r.JoinToken)
@@ -562,7 +562,7 @@ func TestGuide(t *testing.T) {
 			t.Errorf("guide of tier %s: join link %v, ticket %v; want %v, %v", g.Tier.Name, g.HasJoinLink(), g.HasTicket(), tc.joinLink, tc.ticket)
 		}
 	}
-	if _, err := a.svc.CancelRegistration(ctx, a.org, virtual.ID, ""); err != nil {
+	if _, err := a.svc.CancelRegistration(ctx, a.org, virtual.ID, ticketing.CancelInput{}); err != nil {
 		t.Fatal(err)
 	}
 	g, err := a.svc.GuideByToken(ctx, virtual.GuideToken)
@@ -584,7 +584,7 @@ func TestListRegistrationsAndSummary(t *testing.T) {
 		a.setNow(a.now().Add(time.Millisecond))
 	}
 	a.register(t, a.virtual, 0)
-	if _, err := a.svc.CancelRegistration(ctx, a.org, ids[1], ""); err != nil {
+	if _, err := a.svc.CancelRegistration(ctx, a.org, ids[1], ticketing.CancelInput{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.svc.CheckIn(ctx, a.org, a.event.ID, ticketing.CheckInInput{RegistrationID: ids[2]}); err != nil {

@@ -41,6 +41,21 @@ const (
 	HeaderWebhookSignature = "webhook-signature"
 )
 
+// The header names of a delivery in the canonical form net/http stores them
+// in. SetHeaders fills a header map, and the verifier looks headers up, with
+// them as they are: the same as Header.Set and Header.Get, without
+// canonicalizing the mixed-case names anew, and allocating, at each call.
+const (
+	canonicalContentType      = "Content-Type"
+	canonicalUserAgent        = "User-Agent"
+	canonicalEvent            = "X-Completeevent-Event"
+	canonicalID               = "X-Completeevent-Id"
+	canonicalSignature        = "X-Completeevent-Signature"
+	canonicalWebhookID        = "Webhook-Id"
+	canonicalWebhookTimestamp = "Webhook-Timestamp"
+	canonicalWebhookSignature = "Webhook-Signature"
+)
+
 // The other constants of the wire format.
 const (
 	// ContentType is the media type of every delivery body.
@@ -122,15 +137,21 @@ func (RegistrationConfirmed) EventType() string { return EventTypeRegistrationCo
 // RegistrationCancelled is the data of "registration.cancelled": an
 // organizer cancelled a registration.
 type RegistrationCancelled struct {
-	RegistrationID string    `json:"registrationId"`
-	EventID        string    `json:"eventId"`
-	Email          string    `json:"email"`
-	FirstName      string    `json:"firstName"`
-	LastName       string    `json:"lastName"`
-	TierID         string    `json:"tierId"`
-	TierName       string    `json:"tierName"`
-	Virtual        bool      `json:"virtual"`
-	CancelledAt    time.Time `json:"cancelledAt"`
+	RegistrationID string `json:"registrationId"`
+	EventID        string `json:"eventId"`
+	Email          string `json:"email"`
+	FirstName      string `json:"firstName"`
+	LastName       string `json:"lastName"`
+	TierID         string `json:"tierId"`
+	TierName       string `json:"tierName"`
+	Virtual        bool   `json:"virtual"`
+	// Reason is the organizer's reason, if they gave one.
+	Reason string `json:"reason,omitempty"`
+	// Refunded reports whether the payment was refunded in full;
+	// RefundReference is the payment provider's id of the refund.
+	Refunded        bool      `json:"refunded"`
+	RefundReference string    `json:"refundReference,omitempty"`
+	CancelledAt     time.Time `json:"cancelledAt"`
 }
 
 // EventType returns EventTypeRegistrationCancelled.
@@ -192,9 +213,11 @@ func (Ping) EventType() string { return EventTypePing }
 //
 // with the members in that order, no insignificant white space, the
 // timestamp in RFC 3339 UTC truncated to the second, and e.Data compacted.
-// It returns an error wrapping ErrMalformedPayload if e.ID or e.Type is
-// empty, e.Timestamp is zero or outside years 0 to 9999, or e.Data is not a
-// JSON object. Encode is safe for concurrent use.
+// Data that is already compact, as json.Marshal writes it and as the outbox
+// stores it, is checked and copied as is, not re-encoded. Encode returns an
+// error wrapping ErrMalformedPayload if e.ID or e.Type is empty,
+// e.Timestamp is zero or outside years 0 to 9999, or e.Data is not a JSON
+// object. Encode is safe for concurrent use.
 func Encode(e Event) ([]byte, error) {
 	switch {
 	case e.ID == "":
@@ -208,32 +231,81 @@ func Encode(e Event) ([]byte, error) {
 	if y := ts.Year(); y < 0 || y > 9999 {
 		return nil, fmt.Errorf("%w: timestamp year %d outside 0 to 9999", ErrMalformedPayload, y)
 	}
-	id, err := json.Marshal(e.ID)
+	b := make([]byte, 0, len(`{"id":"","event":"","timestamp":"2006-01-02T15:04:05Z","data":}`)+len(e.ID)+len(e.Type)+len(e.Data))
+	b = append(b, `{"id":`...)
+	b, err := appendJSONString(b, e.ID)
 	if err != nil {
 		return nil, fmt.Errorf("%w: id: %v", ErrMalformedPayload, err)
 	}
-	typ, err := json.Marshal(e.Type)
-	if err != nil {
+	b = append(b, `,"event":`...)
+	if b, err = appendJSONString(b, e.Type); err != nil {
 		return nil, fmt.Errorf("%w: event type: %v", ErrMalformedPayload, err)
 	}
-	var b bytes.Buffer
-	b.Grow(len(`{"id":,"event":,"timestamp":"2006-01-02T15:04:05Z","data":}`) + len(id) + len(typ) + len(e.Data))
-	b.WriteString(`{"id":`)
-	b.Write(id)
-	b.WriteString(`,"event":`)
-	b.Write(typ)
-	b.WriteString(`,"timestamp":"`)
-	b.WriteString(ts.Format(time.RFC3339))
-	b.WriteString(`","data":`)
-	start := b.Len()
-	if err := json.Compact(&b, e.Data); err != nil {
+	b = append(b, `,"timestamp":"`...)
+	b = ts.AppendFormat(b, time.RFC3339)
+	b = append(b, `","data":`...)
+	if b, err = appendCompactObject(b, e.Data); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSONString appends s as json.Marshal encodes it. A string of
+// printable ASCII that needs no escaping, such as every id and event type,
+// is copied between quotes; any other goes through json.Marshal.
+func appendJSONString(b []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			return append(b, q...), err
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), nil
+}
+
+// appendCompactObject appends data, which must be a JSON object, without
+// insignificant white space: as is if it holds none and is valid, else
+// compacted by json.Compact, which also reports what is wrong with it. It
+// returns an error wrapping ErrMalformedPayload if data is not a JSON
+// object.
+func appendCompactObject(b, data []byte) ([]byte, error) {
+	if len(data) > 0 && data[0] == '{' && !hasWhiteSpace(data) {
+		// data is a value of its own here, at depth 1, as json.Compact
+		// counts it.
+		if end, err := skipValue(data, 0, len(data), 1); err == nil && end == len(data) {
+			return append(b, data...), nil
+		}
+	}
+	buf := bytes.NewBuffer(b)
+	start := len(b)
+	if err := json.Compact(buf, data); err != nil {
 		return nil, fmt.Errorf("%w: data: %v", ErrMalformedPayload, err)
 	}
-	if b.Len() == start || b.Bytes()[start] != '{' {
+	if b = buf.Bytes(); len(b) == start || b[start] != '{' {
 		return nil, fmt.Errorf("%w: data is not a JSON object", ErrMalformedPayload)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return b, nil
+}
+
+// hasWhiteSpace reports whether the JSON text b holds white space outside
+// its strings: what json.Compact would remove.
+func hasWhiteSpace(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			return true
+		case '"':
+			// Skip to the closing quote, past escaped characters.
+			for i++; i < len(b) && b[i] != '"'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		}
+	}
+	return false
 }
 
 // Decode parses body, a canonical envelope, without verifying it: call it

@@ -58,9 +58,9 @@ func TestDataWireFormat(t *testing.T) {
 			`{"registrationId":"reg_1","eventId":"evt_1","email":"a@example.com","firstName":"Alex","lastName":"Smith","tierId":"tier_1","tierName":"Free","virtual":false,"amount":0,"currency":"EUR","confirmedAt":"2026-04-15T14:31:58Z"}`,
 		},
 		{
-			webhook.RegistrationCancelled{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Online", Virtual: true, CancelledAt: at},
+			webhook.RegistrationCancelled{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Online", Virtual: true, Reason: "Event moved", Refunded: true, RefundReference: "re_1", CancelledAt: at},
 			webhook.EventTypeRegistrationCancelled,
-			`{"registrationId":"reg_1","eventId":"evt_1","email":"a@example.com","firstName":"Alex","lastName":"Smith","tierId":"tier_1","tierName":"Online","virtual":true,"cancelledAt":"2026-04-15T14:31:58Z"}`,
+			`{"registrationId":"reg_1","eventId":"evt_1","email":"a@example.com","firstName":"Alex","lastName":"Smith","tierId":"tier_1","tierName":"Online","virtual":true,"reason":"Event moved","refunded":true,"refundReference":"re_1","cancelledAt":"2026-04-15T14:31:58Z"}`,
 		},
 		{
 			webhook.CheckinCompleted{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Hall", Method: completeevent.CheckInQR, CheckedInAt: at},
@@ -112,6 +112,24 @@ func TestEncode(t *testing.T) {
 			`{"id":"msg_\"1\"","event":"ping","timestamp":"2026-04-15T14:32:00Z","data":{}}`,
 			nil,
 		},
+		{
+			"compact data as is, spaces in strings kept",
+			webhook.Event{ID: "msg_1", Type: "ping", Timestamp: at, Data: []byte(`{"a":"x y","b":"q\\\" z","c":[1,{"d":null}]}`)},
+			`{"id":"msg_1","event":"ping","timestamp":"2026-04-15T14:32:00Z","data":{"a":"x y","b":"q\\\" z","c":[1,{"d":null}]}}`,
+			nil,
+		},
+		{
+			"white space after an escaped quote removed",
+			webhook.Event{ID: "msg_1", Type: "ping", Timestamp: at, Data: []byte(`{"a":"\"", "b":1}`)},
+			`{"id":"msg_1","event":"ping","timestamp":"2026-04-15T14:32:00Z","data":{"a":"\"","b":1}}`,
+			nil,
+		},
+		{
+			"strings escaped as encoding/json escapes them",
+			webhook.Event{ID: "msg_<1>&é\u2028", Type: "ping\x7f", Timestamp: at, Data: []byte("{}")},
+			"{\"id\":\"msg_\\u003c1\\u003e\\u0026é\\u2028\",\"event\":\"ping\x7f\",\"timestamp\":\"2026-04-15T14:32:00Z\",\"data\":{}}",
+			nil,
+		},
 		{"empty id", webhook.Event{Type: "ping", Timestamp: at, Data: []byte("{}")}, "", webhook.ErrMalformedPayload},
 		{"empty type", webhook.Event{ID: "msg_1", Timestamp: at, Data: []byte("{}")}, "", webhook.ErrMalformedPayload},
 		{"zero timestamp", webhook.Event{ID: "msg_1", Type: "ping", Data: []byte("{}")}, "", webhook.ErrMalformedPayload},
@@ -119,6 +137,9 @@ func TestEncode(t *testing.T) {
 		{"nil data", webhook.Event{ID: "msg_1", Type: "ping", Timestamp: at}, "", webhook.ErrMalformedPayload},
 		{"array data", webhook.Event{ID: "msg_1", Type: "ping", Timestamp: at, Data: []byte("[]")}, "", webhook.ErrMalformedPayload},
 		{"invalid data", webhook.Event{ID: "msg_1", Type: "ping", Timestamp: at, Data: []byte("{")}, "", webhook.ErrMalformedPayload},
+		{"compact but invalid data", webhook.Event{ID: "msg_1", Type: "ping", Timestamp: at, Data: []byte(`{"a":}`)}, "", webhook.ErrMalformedPayload},
+		{"data followed by more", webhook.Event{ID: "msg_1", Type: "ping", Timestamp: at, Data: []byte(`{}{}`)}, "", webhook.ErrMalformedPayload},
+		{"data with a control character", webhook.Event{ID: "msg_1", Type: "ping", Timestamp: at, Data: []byte("{\"a\":\"\x01\"}")}, "", webhook.ErrMalformedPayload},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -155,7 +155,9 @@ type SenderOptions struct {
 // Make it with NewSender. A Sender is safe for concurrent use, and meant to
 // be shared by every worker of a process.
 type Sender struct {
-	client       *http.Client
+	// transport sends each request itself, without an http.Client: a
+	// client's work is following redirects (it would copy the headers of
+	// every request for them) and cookies, neither of which a Sender does.
 	transport    *http.Transport
 	timeout      time.Duration
 	maxResponse  int
@@ -202,12 +204,6 @@ func NewSender(opts *SenderOptions) *Sender {
 		DisableCompression:     true, // the excerpt is the bytes sent, and no gzip bomb
 	}
 	s := &Sender{
-		client: &http.Client{
-			Transport: t,
-			CheckRedirect: func(*http.Request, []*http.Request) error {
-				return http.ErrUseLastResponse
-			},
-		},
 		transport:    t,
 		timeout:      o.Timeout,
 		maxResponse:  o.MaxResponseBytes,
@@ -301,7 +297,7 @@ func (s *Sender) Send(ctx context.Context, d Delivery) Result {
 
 // send is Send but for the duration.
 func (s *Sender) send(ctx context.Context, d Delivery) Result {
-	if s == nil || s.client == nil {
+	if s == nil || s.transport == nil {
 		return invalid("the Sender was not made by NewSender")
 	}
 	if d.Signer == nil {
@@ -342,7 +338,8 @@ func (s *Sender) send(ctx context.Context, d Delivery) Result {
 		return Result{ErrorClass: ErrorInvalid, Err: fmt.Errorf("%w: %w", ErrInvalidDelivery, err)}
 	}
 
-	resp, err := s.client.Do(req)
+	// A redirect is a response like any other here: it is never followed.
+	resp, err := s.transport.RoundTrip(req)
 	if err != nil {
 		res := Result{Timings: rec.snapshot()}
 		res.ErrorClass, res.Err = classify(ctx, actx, timeout, req.URL.Host, rec, err)

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -65,10 +66,15 @@ func NewSigner(secret string) *HMACSigner {
 func (s *HMACSigner) Sign(payload []byte) string {
 	st := s.key.get()
 	st.h.Write(payload)
-	sig := hex.EncodeToString(st.finish())
+	var sig [2 * sha256.Size]byte
+	hex.Encode(sig[:], st.finish())
 	s.key.put(st)
-	return sig
+	return string(sig[:])
 }
+
+// standardEntryLen is the length of one webhook-signature entry: "v1,"
+// and the base64 of an HMAC-SHA256.
+const standardEntryLen = len("v1,") + (sha256.Size+2)/3*4
 
 // SignStandard returns this secret's entry of the Standard Webhooks
 // webhook-signature header, "v1," followed by the standard base64
@@ -77,19 +83,37 @@ func (s *HMACSigner) Sign(payload []byte) string {
 // wrapping ErrInvalidSecret if that part does not decode. SignStandard is
 // safe for concurrent use.
 func (s *HMACSigner) SignStandard(id string, timestamp time.Time, payload []byte) (string, error) {
-	if s.std == nil {
-		return "", s.stdErr
+	var entry [standardEntryLen]byte
+	b, err := s.appendStandard(entry[:0], standardPrefix(id, strconv.FormatInt(timestamp.Unix(), 10)), payload)
+	if err != nil {
+		return "", err
 	}
-	var unix [20]byte
+	return string(b), nil
+}
+
+// standardPrefix returns what the Standard Webhooks signature covers before
+// the payload: "{id}.{unix}.", unix being the timestamp in Unix seconds.
+func standardPrefix(id, unix string) []byte {
+	p := make([]byte, 0, len(id)+len(unix)+2)
+	p = append(p, id...)
+	p = append(p, '.')
+	p = append(p, unix...)
+	return append(p, '.')
+}
+
+// appendStandard appends to dst the webhook-signature entry of this secret
+// for prefix (from standardPrefix) followed by payload.
+func (s *HMACSigner) appendStandard(dst, prefix, payload []byte) ([]byte, error) {
+	if s.std == nil {
+		return dst, s.stdErr
+	}
 	st := s.std.get()
-	st.h.Write([]byte(id))
-	st.h.Write([]byte{'.'})
-	st.h.Write(strconv.AppendInt(unix[:0], timestamp.Unix(), 10))
-	st.h.Write([]byte{'.'})
+	st.h.Write(prefix)
 	st.h.Write(payload)
-	sig := "v1," + base64.StdEncoding.EncodeToString(st.finish())
+	dst = append(dst, "v1,"...)
+	dst = base64.StdEncoding.AppendEncode(dst, st.finish())
 	s.std.put(st)
-	return sig, nil
+	return dst, nil
 }
 
 // SetHeaders sets on h every header of one delivery of body, an envelope
@@ -99,6 +123,7 @@ func (s *HMACSigner) SignStandard(id string, timestamp time.Time, payload []byte
 // the last with one entry per signer, current first, so that receivers
 // holding either secret verify it while a rotation overlaps. The id, type
 // and timestamp come from body itself, so the headers cannot contradict it.
+// The names are set in their canonical form, as Header.Set sets them.
 //
 // SetHeaders returns an error wrapping ErrMalformedPayload if body is not an
 // envelope, or ErrInvalidSecret if a signer's secret cannot sign the
@@ -109,22 +134,30 @@ func SetHeaders(h http.Header, body []byte, current *HMACSigner, previous ...*HM
 	if err != nil {
 		return err
 	}
-	entries := make([]string, 0, 1+len(previous))
-	for _, s := range append([]*HMACSigner{current}, previous...) {
-		e, err := s.SignStandard(ev.ID, ev.Timestamp, body)
-		if err != nil {
+	unix := strconv.FormatInt(ev.Timestamp.Unix(), 10)
+	prefix := standardPrefix(ev.ID, unix)
+	signatures := make([]byte, 0, (1+len(previous))*(standardEntryLen+1))
+	if signatures, err = current.appendStandard(signatures, prefix, body); err != nil {
+		return err
+	}
+	for _, s := range previous {
+		signatures = append(signatures, ' ')
+		if signatures, err = s.appendStandard(signatures, prefix, body); err != nil {
 			return err
 		}
-		entries = append(entries, e)
 	}
-	h.Set("Content-Type", ContentType)
-	h.Set("User-Agent", UserAgent)
-	h.Set(HeaderEvent, ev.Type)
-	h.Set(HeaderID, ev.ID)
-	h.Set(HeaderSignature, current.Sign(body))
-	h.Set(HeaderWebhookID, ev.ID)
-	h.Set(HeaderWebhookTimestamp, strconv.FormatInt(ev.Timestamp.Unix(), 10))
-	h.Set(HeaderWebhookSignature, strings.Join(entries, " "))
+	// One array holds the eight values. Each header gets a slice of it
+	// whose capacity ends with its value, so that adding a value to one
+	// header later copies it rather than overwrite the next one.
+	v := []string{ContentType, UserAgent, ev.Type, ev.ID, current.Sign(body), ev.ID, unix, string(signatures)}
+	h[canonicalContentType] = v[0:1:1]
+	h[canonicalUserAgent] = v[1:2:2]
+	h[canonicalEvent] = v[2:3:3]
+	h[canonicalID] = v[3:4:4]
+	h[canonicalSignature] = v[4:5:5]
+	h[canonicalWebhookID] = v[5:6:6]
+	h[canonicalWebhookTimestamp] = v[6:7:7]
+	h[canonicalWebhookSignature] = v[7:8:8]
 	return nil
 }
 

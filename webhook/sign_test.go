@@ -154,6 +154,17 @@ func TestSetHeaders(t *testing.T) {
 	if got, want := len(h), len(want); got != want {
 		t.Errorf("got %d headers, want %d: %v", got, want, h)
 	}
+	for name := range h {
+		if want := http.CanonicalHeaderKey(name); name != want {
+			t.Errorf("header name %q: got it stored as is, want %q, as Header.Set stores it", name, want)
+		}
+	}
+	// The values share one array: adding to one header must not change
+	// another.
+	h.Add("Content-Type", "text/plain")
+	if got, want := h.Get("User-Agent"), "CompleteEvent-Webhooks/1.0"; got != want {
+		t.Errorf("User-Agent after adding a Content-Type: got %q, want %q", got, want)
+	}
 }
 
 func TestSetHeadersErrors(t *testing.T) {

@@ -169,15 +169,6 @@ func (v *HMACVerifier) verifyRequest(r *http.Request) (Event, []byte, error) {
 	return ev, body, nil
 }
 
-// The canonical forms of HeaderSignature, HeaderID and HeaderEvent, as
-// net/http stores them: looking them up as they are spares http.Header.Get
-// an allocation per call to canonicalize the mixed-case names.
-const (
-	canonicalSignature = "X-Completeevent-Signature"
-	canonicalID        = "X-Completeevent-Id"
-	canonicalEvent     = "X-Completeevent-Event"
-)
-
 // headerValue returns the first value of the header whose canonical name is
 // key, like http.Header.Get.
 func headerValue(h http.Header, key string) string {

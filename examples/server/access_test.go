@@ -13,7 +13,8 @@ import (
 
 // apiRoute is one route of the API, with a body that would succeed for
 // the records' own organization. "{event}", "{tier}", "{endpoint}",
-// "{delivery}" and "{registration}" in its path and body stand for ids.
+// "{delivery}", "{registration}" and "{item}" in its path and body stand
+// for ids.
 type apiRoute struct {
 	method string
 	path   string
@@ -48,17 +49,21 @@ var apiRoutes = []apiRoute{
 	{"GET", "/v1/registrations/{registration}", ""},
 	{"POST", "/v1/registrations/{registration}/cancel", `{"reason":"Taken over"}`},
 	{"POST", "/v1/registrations/{registration}/cancel", ""},
+	{"POST", "/v1/events/{event}/auction-items", `{"title":"Intruder","startingBid":{"amount":100,"currency":"EUR"},"minIncrement":10,"closesAt":"2026-05-20T20:00:00+02:00"}`},
+	{"GET", "/v1/events/{event}/auction-items", ""},
+	{"GET", "/v1/auction-items/{item}", ""},
+	{"POST", "/v1/auction-items/{item}/close", ""},
 }
 
 // recordIDs are the ids that the placeholders of apiRoute paths stand for.
 type recordIDs struct {
-	event, tier, endpoint, delivery, registration string
+	event, tier, endpoint, delivery, registration, item string
 }
 
 // replacer replaces the placeholders of apiRoute paths and bodies.
 func (ids recordIDs) replacer() *strings.Replacer {
 	return strings.NewReplacer("{event}", ids.event, "{tier}", ids.tier,
-		"{endpoint}", ids.endpoint, "{delivery}", ids.delivery, "{registration}", ids.registration)
+		"{endpoint}", ids.endpoint, "{delivery}", ids.delivery, "{registration}", ids.registration, "{item}", ids.item)
 }
 
 func (r apiRoute) url(ids recordIDs) string { return ids.replacer().Replace(r.path) }
@@ -67,7 +72,8 @@ func (r apiRoute) bodyFor(ids recordIDs) string { return ids.replacer().Replace(
 
 // createRecords creates, with the key, an event, a tier of it, a webhook
 // endpoint subscribed to every type and a delivery to it, and a
-// registration (for a published event of its own), and returns their ids.
+// registration and an auction item (for a published event of its own),
+// and returns their ids.
 func (a *testAPI) createRecords(t *testing.T, key string) recordIDs {
 	t.Helper()
 	event := a.createEvent(t, key)
@@ -75,7 +81,8 @@ func (a *testAPI) createRecords(t *testing.T, key string) recordIDs {
 	endpoint, delivery := a.createEndpointWithDelivery(t, key)
 	open, tiers := a.publishedEvent(t, key, freeInPersonTier)
 	reg := a.register(t, open.ID, tiers[0].ID, "ada@example.org")
-	return recordIDs{event: event.ID, tier: tier.ID, endpoint: endpoint.ID, delivery: delivery.ID, registration: reg.ID}
+	item := a.createItem(t, key, open, "Signed poster")
+	return recordIDs{event: event.ID, tier: tier.ID, endpoint: endpoint.ID, delivery: delivery.ID, registration: reg.ID, item: item.ID}
 }
 
 // missingIDs returns ids of the kinds of ids that no record has.
@@ -87,6 +94,7 @@ func missingIDs() recordIDs {
 		endpoint:     ce.NewID(ce.PrefixWebhookEndpoint, now),
 		delivery:     ce.NewID(ce.PrefixWebhookDelivery, now),
 		registration: ce.NewID(ce.PrefixRegistration, now),
+		item:         ce.NewID(ce.PrefixAuctionItem, now),
 	}
 }
 
@@ -94,7 +102,7 @@ func missingIDs() recordIDs {
 func unifier(records ...recordIDs) *strings.Replacer {
 	var pairs []string
 	for _, r := range records {
-		pairs = append(pairs, r.event, "ID", r.tier, "ID", r.endpoint, "ID", r.delivery, "ID", r.registration, "ID")
+		pairs = append(pairs, r.event, "ID", r.tier, "ID", r.endpoint, "ID", r.delivery, "ID", r.registration, "ID", r.item, "ID")
 	}
 	return strings.NewReplacer(pairs...)
 }
@@ -111,6 +119,7 @@ func TestOtherOrganizationGetsNotFound(t *testing.T) {
 	tierBefore := mustDo[*ce.Tier](t, api, http.StatusOK, "GET", "/v1/tiers/"+ids.tier, api.keyA, "")
 	endpointBefore := mustDo[endpointResponse](t, api, http.StatusOK, "GET", "/v1/webhook-endpoints/"+ids.endpoint, api.keyA, "")
 	registrationBefore := mustDo[registrationJSON](t, api, http.StatusOK, "GET", "/v1/registrations/"+ids.registration, api.keyA, "")
+	itemBefore := mustDo[auctionItemJSON](t, api, http.StatusOK, "GET", "/v1/auction-items/"+ids.item, api.keyA, "")
 
 	for _, r := range apiRoutes {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {
@@ -169,6 +178,14 @@ func TestOtherOrganizationGetsNotFound(t *testing.T) {
 	gotRegistration := mustDo[registrationJSON](t, api, http.StatusOK, "GET", "/v1/registrations/"+ids.registration, api.keyA, "")
 	if diff := cmp.Diff(registrationBefore, gotRegistration); diff != "" {
 		t.Errorf("A's registration changed (-want +got):\n%s", diff)
+	}
+	gotItem := mustDo[auctionItemJSON](t, api, http.StatusOK, "GET", "/v1/auction-items/"+ids.item, api.keyA, "")
+	if diff := cmp.Diff(itemBefore, gotItem); diff != "" {
+		t.Errorf("A's auction item changed (-want +got):\n%s", diff)
+	}
+	items := mustDo[auctionListJSON](t, api, http.StatusOK, "GET", "/v1/events/"+ids.event+"/auction-items", api.keyA, "")
+	if len(items.AuctionItems) != 0 {
+		t.Errorf("got %d auction items on A's event, want none: B's creation must not land there", len(items.AuctionItems))
 	}
 }
 

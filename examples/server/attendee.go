@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -21,11 +23,20 @@ import (
 // pixels: sharp on a phone held up to a scanner.
 const ticketPNGSize = 300
 
-// attendeeCSP is the Content-Security-Policy of the attendee pages: no
-// script, no frames, no forms, nothing from elsewhere; images from this
-// server (the QR code) and the pages' inline style only.
-const attendeeCSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; " +
-	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// attendeeCSP returns the Content-Security-Policy of the attendee pages:
+// no script, no frames, nothing from elsewhere; images from this server
+// (the QR code) and the pages' inline style only; forms (the auction's
+// bids and "Pay" buttons) posted to this server alone, which may redirect
+// them to the payment pages at checkoutOrigins (browsers check a form's
+// redirects against form-action too).
+func attendeeCSP(checkoutOrigins ...string) string {
+	formAction := "'self'"
+	for _, o := range checkoutOrigins {
+		formAction += " " + o
+	}
+	return "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; " +
+		"base-uri 'none'; form-action " + formAction + "; frame-ancestors 'none'"
+}
 
 //go:embed templates/*.html
 var templateFiles embed.FS
@@ -36,11 +47,11 @@ func parseTemplates() *template.Template {
 }
 
 // setAttendeeHeaders sets the headers of every attendee response: the
-// pages, the ticket image and the join redirect. Their URLs hold tokens
-// that are keys, so nothing may leak them: no Referer to other sites, no
+// pages, the ticket image and the redirects. Their URLs hold tokens that
+// are keys, so nothing may leak them: no Referer to other sites, no
 // caching, no indexing, no framing.
-func setAttendeeHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", attendeeCSP)
+func (s *server) setAttendeeHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", s.csp)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
@@ -61,6 +72,42 @@ type guidePage struct {
 	// registration; TicketPath the QR code's image and TicketCode its
 	// payload, for a confirmed in-person one.
 	JoinPath, TicketPath, TicketCode string
+	// Notice says what the attendee's last action did, e.g. that a bid is
+	// placed; Problem why it was refused, if not beside an item.
+	Notice, Problem string
+	// ShowAuction is set for a confirmed registration of an event that
+	// takes place: Auction lists the event's auction items, if any.
+	ShowAuction bool
+	Auction     []auctionRow
+}
+
+// auctionRow is one auction item on the guide page.
+type auctionRow struct {
+	ID, Title, Description string
+	// BidLabel says what Bid is: the highest bid so far, or the starting
+	// bid.
+	BidLabel, Bid string
+	// MinimumBid is the least next bid, e.g. "EUR 13.00", and
+	// MinimumInput the same as the form takes it, "13.00", while bidding
+	// is open.
+	MinimumBid, MinimumInput string
+	// Pattern is the form field's pattern: digits, and the currency's
+	// decimals.
+	Pattern string
+	// ClosesLabel is "Closes", or "Closed" once it did, and ClosesAt the
+	// closing time in the event's time zone.
+	ClosesLabel, ClosesAt    string
+	StatusLabel, StatusClass string
+	// Open shows the bid form, to BidPath.
+	Open    bool
+	BidPath string
+	// Won says the attendee won the item; PayPath, until it is paid, is
+	// the "Pay" button's.
+	Won, Paid bool
+	PayPath   string
+	// Error is why the attendee's last action on the item was refused,
+	// and Amount what they typed.
+	Error, Amount string
 }
 
 // messagePage is what the message template shows.
@@ -68,10 +115,27 @@ type messagePage struct {
 	Title, Text string
 }
 
-// newGuidePage returns the page of guide g, reached by the guide token.
-func newGuidePage(g *ticketing.Guide, token string) guidePage {
+// notice returns the message of the guide's query after an action: the
+// bid form's redirect (?bid=placed) or the return from the payment page
+// (?payment=done or cancelled). Other values show nothing: the page never
+// echoes its query.
+func notice(query url.Values) string {
+	switch {
+	case query.Get("bid") == "placed":
+		return "Your bid is placed. You will be e-mailed if you win."
+	case query.Get("payment") == "done":
+		return "Thank you! Your payment is being confirmed: this page shows it once the payment provider tells us."
+	case query.Get("payment") == "cancelled":
+		return "The payment was cancelled: nothing was charged."
+	}
+	return ""
+}
+
+// newGuidePage returns the page of guide g, reached by the guide token,
+// with the notice query asks for, if any.
+func (s *server) newGuidePage(ctx context.Context, g *ticketing.Guide, token string, query url.Values) (guidePage, error) {
 	r, e := g.Registration, g.Event
-	p := guidePage{Guide: g, When: eventWhen(e), Where: eventWhere(e, g.Tier)}
+	p := guidePage{Guide: g, When: eventWhen(e), Where: eventWhere(e, g.Tier), Notice: notice(query)}
 	switch r.Status {
 	case ce.RegistrationCancelled:
 		p.StatusLabel, p.StatusClass, p.Cancelled = "Cancelled", "cancelled", true
@@ -90,7 +154,7 @@ func newGuidePage(g *ticketing.Guide, token string) guidePage {
 		p.CheckedIn = localTime(e, r.CheckedInAt)
 	}
 	if p.EventCancelled {
-		return p // neither a way in nor a ticket for an event that will not happen
+		return p, nil // neither a way in, nor a ticket, nor an auction for an event that will not happen
 	}
 	if g.HasJoinLink() {
 		p.JoinPath = "/join/" + r.JoinToken
@@ -99,7 +163,56 @@ func newGuidePage(g *ticketing.Guide, token string) guidePage {
 		p.TicketPath = "/guide/" + token + "/ticket.png"
 		p.TicketCode = r.TicketCode
 	}
-	return p
+	if auctionShown(g) {
+		items, err := s.guideAuctionItems(ctx, g)
+		if err != nil {
+			return guidePage{}, err
+		}
+		p.ShowAuction = true
+		now := time.Now()
+		for _, item := range items {
+			p.Auction = append(p.Auction, newAuctionRow(e, r, item, token, now))
+		}
+	}
+	return p, nil
+}
+
+// newAuctionRow returns the row of item on the guide of registration r of
+// event e at now.
+func newAuctionRow(e *ce.Event, r *ce.Registration, item *ce.AuctionItem, token string, now time.Time) auctionRow {
+	cur := item.StartingBid.Currency
+	base := "/guide/" + url.PathEscape(token) + "/auction/" + url.PathEscape(item.ID)
+	row := auctionRow{
+		ID: item.ID, Title: item.Title, Description: item.Description,
+		BidLabel: "Starting bid", Bid: item.StartingBid.String(),
+		ClosesLabel: "Closes", ClosesAt: localTime(e, item.ClosesAt),
+		Won: item.WinnerRegistrationID != "" && item.WinnerRegistrationID == r.ID,
+	}
+	if !item.ClosedAt.IsZero() {
+		row.ClosesLabel, row.ClosesAt = "Closed", localTime(e, item.ClosedAt)
+	}
+	if item.HighestBidID != "" {
+		row.BidLabel, row.Bid = "Highest bid", ce.Money{Amount: item.HighestAmount, Currency: cur}.String()
+	}
+	switch {
+	case biddingOpen(item, now):
+		row.StatusLabel, row.StatusClass, row.Open, row.BidPath = "Open", "confirmed", true, base+"/bids"
+		row.MinimumBid = ce.Money{Amount: item.MinimumBid(), Currency: cur}.String()
+		row.MinimumInput = majorUnits(item.MinimumBid(), cur)
+		row.Pattern = "[0-9]+"
+		if d := currencyDecimals(cur); d > 0 {
+			row.Pattern += "([.][0-9]{1," + strconv.Itoa(d) + "})?"
+		}
+	case item.Status == ce.AuctionItemOpen:
+		row.StatusLabel, row.StatusClass = "Closing", "pending"
+	case item.Status == ce.AuctionItemPaid && row.Won:
+		row.StatusLabel, row.StatusClass, row.Paid = "Won and paid", "confirmed", true
+	case row.Won:
+		row.StatusLabel, row.StatusClass, row.PayPath = "You won", "confirmed", base+"/pay"
+	default:
+		row.StatusLabel, row.StatusClass = "Closed", "cancelled"
+	}
+	return row
 }
 
 // eventWhen says when event e takes place, in its time zone, e.g.
@@ -149,7 +262,12 @@ func (s *server) guide(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.renderPage(w, r, http.StatusOK, "guide", newGuidePage(g, token))
+	p, err := s.newGuidePage(r.Context(), g, token, r.URL.Query())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.renderPage(w, r, http.StatusOK, "guide", p)
 }
 
 // ticketImage answers GET /guide/{token}/ticket.png: the ticket's QR code,
@@ -169,7 +287,7 @@ func (s *server) ticketImage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	setAttendeeHeaders(w.Header())
+	s.setAttendeeHeaders(w.Header())
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Content-Length", strconv.Itoa(len(img)))
 	if _, err := w.Write(img); err != nil {
@@ -186,7 +304,7 @@ func (s *server) join(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	setAttendeeHeaders(w.Header())
+	s.setAttendeeHeaders(w.Header())
 	http.Redirect(w, r, joinURL, http.StatusSeeOther)
 }
 
@@ -229,7 +347,7 @@ func (s *server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 // data, with the attendee headers. A template that fails is logged and
 // answered with a plain 500.
 func (s *server) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	setAttendeeHeaders(w.Header())
+	s.setAttendeeHeaders(w.Header())
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
 		s.logger.ErrorContext(r.Context(), "render page", "template", name, "path", redactPath(r.URL.Path), "err", err)
@@ -259,10 +377,10 @@ func sentence(s string) string {
 }
 
 // redactPath returns path with the token of an attendee link (the
-// segment after /guide/ or /join/), a key that must stay out of logs,
-// replaced by "{token}".
+// segment after /guide/, /join/ or /v1/public/guide/), a key that must
+// stay out of logs, replaced by "{token}".
 func redactPath(path string) string {
-	for _, prefix := range []string{"/guide/", "/join/"} {
+	for _, prefix := range []string{"/guide/", "/join/", "/v1/public/guide/"} {
 		rest, ok := strings.CutPrefix(path, prefix)
 		if !ok || rest == "" {
 			continue

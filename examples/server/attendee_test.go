@@ -17,7 +17,7 @@ import (
 func wantAttendeeHeaders(t *testing.T, rec *httptest.ResponseRecorder) {
 	t.Helper()
 	for name, want := range map[string]string{
-		"Content-Security-Policy": attendeeCSP,
+		"Content-Security-Policy": attendeeCSP(),
 		"X-Content-Type-Options":  "nosniff",
 		"Referrer-Policy":         "no-referrer",
 		"Cache-Control":           "no-store",
@@ -228,6 +228,11 @@ func TestTokensStayOutOfLogs(t *testing.T) {
 	api.page(t, "/guide/"+stored.GuideToken, http.StatusOK)
 	api.page(t, "/guide/"+stored.GuideToken+"/ticket.png", http.StatusNotFound)
 	api.do(t, "GET", "/join/"+stored.JoinToken, "", "")
+	api.do(t, "GET", "/v1/public/guide/"+stored.GuideToken+"/auction-items", "", "")
+	api.do(t, "POST", "/v1/public/guide/"+stored.GuideToken+"/auction-items/itm_1/bids", "", `{"amount":100}`)
+	bid := httptest.NewRequest("POST", "/guide/"+stored.GuideToken+"/auction/itm_1/bids", strings.NewReader("amount=1"))
+	bid.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	serve(api, bid)
 
 	logs := api.logs.String()
 	for _, token := range []string{stored.GuideToken, stored.JoinToken, stored.TicketCode} {
@@ -235,7 +240,9 @@ func TestTokensStayOutOfLogs(t *testing.T) {
 			t.Errorf("the log holds a token: %s", logs)
 		}
 	}
-	for _, want := range []string{"path=/guide/{token} status=200", "path=/guide/{token}/ticket.png status=404", "path=/join/{token} status=303"} {
+	for _, want := range []string{"path=/guide/{token} status=200", "path=/guide/{token}/ticket.png status=404", "path=/join/{token} status=303",
+		"path=/v1/public/guide/{token}/auction-items status=200", "path=/v1/public/guide/{token}/auction-items/itm_1/bids status=404",
+		"path=/guide/{token}/auction/itm_1/bids status=404"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("got log %q, want it to hold %q", logs, want)
 		}
@@ -245,12 +252,16 @@ func TestTokensStayOutOfLogs(t *testing.T) {
 func TestRedactPath(t *testing.T) {
 	t.Parallel()
 	for path, want := range map[string]string{
-		"/guide/abc":            "/guide/{token}",
-		"/guide/abc/ticket.png": "/guide/{token}/ticket.png",
-		"/join/abc":             "/join/{token}",
-		"/guide/":               "/guide/",
-		"/v1/events/evt_1":      "/v1/events/evt_1",
-		"/guidebook/abc":        "/guidebook/abc",
+		"/guide/abc":                    "/guide/{token}",
+		"/guide/abc/ticket.png":         "/guide/{token}/ticket.png",
+		"/join/abc":                     "/join/{token}",
+		"/guide/":                       "/guide/",
+		"/v1/events/evt_1":              "/v1/events/evt_1",
+		"/guidebook/abc":                "/guidebook/abc",
+		"/guide/abc/auction/itm_1/bids": "/guide/{token}/auction/itm_1/bids",
+		"/v1/public/guide/abc/auction-items/itm_1/pay": "/v1/public/guide/{token}/auction-items/itm_1/pay",
+		"/v1/public/guide/abc/auction-items":           "/v1/public/guide/{token}/auction-items",
+		"/v1/public/events/evt_1/registrations":        "/v1/public/events/evt_1/registrations",
 	} {
 		if got := redactPath(path); got != want {
 			t.Errorf("redactPath(%q): got %q, want %q", path, got, want)

@@ -98,3 +98,16 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.writeJSON(w, r, status, errorBody{Error: detail})
 }
+
+// describePaymentError maps an error of handling a payment provider's
+// callback: a forged or stale callback (ErrUnauthorized) and a malformed
+// one (ErrInvalid) as describe does; anything else is internal, a 500
+// that makes the provider send the callback again, whatever its kind
+// (a refund the provider refused, say, is no fault of the callback).
+func describePaymentError(err error) (int, errorDetail) {
+	status, detail := describe(err)
+	if status != http.StatusUnauthorized && status != http.StatusBadRequest {
+		return http.StatusInternalServerError, errorDetail{Code: codeInternal, Message: "internal error"}
+	}
+	return status, detail
+}

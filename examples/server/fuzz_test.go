@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	ce "github.com/completeevent/completeevent-go/completeevent"
 )
 
 // FuzzDecodeJSON checks that decodeJSON, which reads every request body,
@@ -64,6 +66,36 @@ func FuzzAttendeeLinks(f *testing.F) {
 			case rec.Code == http.StatusMovedPermanently || rec.Code == http.StatusTemporaryRedirect:
 			default:
 				t.Errorf("GET %q: got status %d, want 404", path, rec.Code)
+			}
+		}
+	})
+}
+
+// FuzzParseAmount checks that parseAmount, which reads the bids typed in
+// the guide's form, never panics, accepts only plain decimals of the
+// currency, and reads back what majorUnits writes.
+func FuzzParseAmount(f *testing.F) {
+	for _, seed := range []string{"12.50", "12", "0.01", "-5", "1e3", "12.345", "", ".5", "5.", "999999999999999", "1,5", "\u0661"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, currency := range []string{"EUR", "JPY", "BHD"} {
+			n, err := parseAmount(s, currency)
+			if err != nil {
+				if !errors.Is(err, ce.ErrInvalid) || ce.ErrorField(err) != "amount" {
+					t.Fatalf("parseAmount(%q, %s): got error %v, want ErrInvalid on amount", s, currency, err)
+				}
+				continue
+			}
+			if n < 1 {
+				t.Fatalf("parseAmount(%q, %s): got %d, want at least 1", s, currency, n)
+			}
+			if strings.ContainsAny(s, "-+eE,_") {
+				t.Fatalf("parseAmount(%q, %s): accepted %d, want a refusal", s, currency, n)
+			}
+			back, err := parseAmount(majorUnits(n, currency), currency)
+			if err != nil || back != n {
+				t.Fatalf("parseAmount(majorUnits(%d, %s) = %q): got %d, %v", n, currency, majorUnits(n, currency), back, err)
 			}
 		}
 	})

@@ -55,7 +55,7 @@ func newTestAPIOn(t testing.TB, store storage.Store) *testAPI {
 	sender := webhook.NewSender(nil)
 	t.Cleanup(sender.CloseIdleConnections)
 	hooks := outbox.NewService(store, sender, &outbox.Options{Logger: logger})
-	api := &testAPI{handler: newServer(store, svc, series, hooks, logger, testBaseURL), logs: logs, store: store}
+	api := &testAPI{handler: newServer(store, svc, series, hooks, logger, testBaseURL, serverOptions{}), logs: logs, store: store}
 	for _, key := range []*string{&api.keyA, &api.keyB} {
 		_, token, err := svc.CreateOrganization(context.Background(), "Org")
 		if err != nil {

@@ -25,6 +25,17 @@
 //	                    into DIR, created if missing (env MAIL_DIR; default
 //	                    "mail-out"); the server says so at start
 //	-mail-from ADDRESS  the e-mails' sender (env MAIL_FROM)
+//	-stripe-secret-key KEY
+//	                    take payments for priced tiers and auction items
+//	                    through Stripe Checkout (env STRIPE_SECRET_KEY,
+//	                    preferred: flags show in process lists); without
+//	                    it, priced tiers are refused and free events work
+//	-stripe-webhook-secret SECRET
+//	                    the signing secret of the Stripe webhook endpoint
+//	                    for /stripe/webhook; required with a key (env
+//	                    STRIPE_WEBHOOK_SECRET)
+//	-stripe-api-url URL another Stripe API, e.g. stripe-mock's (env
+//	                    STRIPE_API_URL; default https://api.stripe.com)
 //
 // Anyone may read a published event and register, without an API key:
 //
@@ -33,17 +44,39 @@
 //	POST   /v1/public/events/{id}/registrations
 //	                              register: {"tierId","email","firstName",
 //	                              "lastName"}; 201 with the registration and
-//	                              its "guideUrl", 409 "sold_out" when full
+//	                              its "guideUrl", 409 "sold_out" when full;
+//	                              for a priced tier "pending_payment" with
+//	                              the "checkoutUrl" to pay on
+//	POST   /stripe/webhook        Stripe's callbacks, verified by their
+//	                              signature: 200 {"outcome","reason"} for
+//	                              any verified one, 401 forged or stale,
+//	                              400 malformed, 500 to be sent again
 //
 // Attendees open HTML pages whose token is their key:
 //
 //	GET    /guide/{token}         the event guide: when (in the event's time
 //	                              zone), where, the ticket's QR code or the
-//	                              join link, or "Cancelled"
+//	                              join link, or "Cancelled"; for confirmed
+//	                              attendees the silent auction, with a bid
+//	                              form per open item and "Pay" for items won
 //	GET    /guide/{token}/ticket.png
 //	                              the ticket's QR code (in-person tiers)
 //	GET    /join/{token}          redirect to the virtual tier's current join
 //	                              URL; 410 once the registration is cancelled
+//	POST   /guide/{token}/auction/{itemId}/bids
+//	                              the guide's bid form, "amount" in major
+//	                              units ("12.50"): 303 back to the guide
+//	POST   /guide/{token}/auction/{itemId}/pay
+//	                              the winner's "Pay" button: 303 to Checkout
+//
+// and API clients do the same in JSON, the guide token as the key:
+//
+//	GET    /v1/public/guide/{token}/auction-items
+//	                              the event's silent auction
+//	POST   /v1/public/guide/{token}/auction-items/{itemId}/bids
+//	                              bid {"amount"} in minor units: 201
+//	POST   /v1/public/guide/{token}/auction-items/{itemId}/pay
+//	                              the winner pays: 200 {"checkoutUrl"}
 //
 // Every /v1 request carries "Authorization: Bearer <API key>" and sees only
 // its organization's records:
@@ -74,6 +107,13 @@
 //	                                  or {"registrationId"}; 409 "already
 //	                                  checked in at …"
 //	GET    /v1/events/{id}/summary    registrations per tier, seats left
+//	POST   /v1/events/{id}/auction-items
+//	                                  add a silent-auction item
+//	GET    /v1/events/{id}/auction-items
+//	                                  the event's auction items
+//	GET    /v1/auction-items/{id}     get an auction item
+//	POST   /v1/auction-items/{id}/close
+//	                                  close it now: the highest bid wins
 //	POST   /v1/webhook-endpoints      add a webhook endpoint; the answer
 //	                                  holds its "secret", shown only then
 //	GET    /v1/webhook-endpoints      list the webhook endpoints
@@ -96,8 +136,9 @@
 //	GET    /healthz                   is the database reachable?
 //
 // A delivery worker runs with the server and sends the webhooks of
-// committed changes at once; a mail worker sends the confirmation and
-// cancellation e-mails. Errors are
+// committed changes at once; a mail worker sends the confirmation,
+// cancellation and auction-win e-mails; an auction worker closes items at
+// their closing time. Errors are
 // {"error":{"code":…,"message":…,"field":…}}. SIGINT or SIGTERM stops the
 // server gracefully: it finishes the requests in flight, then the webhook
 // deliveries and e-mails in flight.

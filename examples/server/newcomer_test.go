@@ -181,7 +181,15 @@ func waitForEML(t *testing.T, dir string, n int) []string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		all, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+		var files []string
+		for _, f := range all {
+			// The mailer writes a message to a hidden temporary file
+			// first, then renames it.
+			if !strings.HasPrefix(filepath.Base(f), ".") {
+				files = append(files, f)
+			}
+		}
 		if len(files) >= n {
 			return files
 		}

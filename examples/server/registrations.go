@@ -22,6 +22,8 @@ type registrationBody struct {
 // cancelBody is the optional body of POST /v1/registrations/{id}/cancel.
 type cancelBody struct {
 	Reason string `json:"reason"`
+	// Refund refunds a paid registration's payment in full.
+	Refund bool `json:"refund"`
 }
 
 // checkInBody is the body of POST /v1/events/{id}/checkins: the code
@@ -264,7 +266,7 @@ func (s *server) cancelRegistration(w http.ResponseWriter, r *http.Request, key 
 	if err := decodeBody(w, r, &body, bodyRules{limit: maxBodyBytes, optional: true}); err != nil {
 		return err
 	}
-	reg, err := s.svc.CancelRegistration(r.Context(), key.OrganizationID, r.PathValue("id"), body.Reason)
+	reg, err := s.svc.CancelRegistration(r.Context(), key.OrganizationID, r.PathValue("id"), ticketing.CancelInput{Reason: body.Reason, Refund: body.Refund})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/completeevent/completeevent-go/recurrence"
 	"github.com/completeevent/completeevent-go/ticketing"
 	"github.com/completeevent/completeevent-go/ticketing/notify"
+	"github.com/completeevent/completeevent-go/ticketing/stripepay"
 	"github.com/completeevent/completeevent-go/webhook"
 	"github.com/completeevent/completeevent-go/webhook/outbox"
 )
@@ -33,7 +34,17 @@ const (
 	// shutdownTimeout bounds how long in-flight requests may finish after
 	// a stop signal.
 	shutdownTimeout = 10 * time.Second
+	// stripeTimeout bounds one request to Stripe's API, well within the
+	// write timeout of the request that makes it.
+	stripeTimeout = 20 * time.Second
+	// auctionCloseInterval is how often the auction worker closes the
+	// items whose closing time has come.
+	auctionCloseInterval = 5 * time.Second
 )
+
+// stripeCheckoutOrigin is where Stripe Checkout pages are served: the
+// attendee pages' forms may lead there (their CSP's form-action).
+const stripeCheckoutOrigin = "https://checkout.stripe.com"
 
 // defaultMailDir is where e-mails go without an SMTP server: a folder a
 // newcomer can open.
@@ -59,6 +70,15 @@ type config struct {
 	// mailFrom is the sender of the e-mails; empty means the mailer's
 	// default (the SMTP URL's from parameter, or a noreply@localhost).
 	mailFrom string
+	// stripeSecretKey, if set, turns payments on: priced tiers and
+	// auction items are paid through Stripe Checkout. Never printed.
+	stripeSecretKey string
+	// stripeWebhookSecret is the signing secret of the Stripe webhook
+	// endpoint (/stripe/webhook); required with stripeSecretKey.
+	stripeWebhookSecret string
+	// stripeAPIURL replaces Stripe's API URL, e.g. with a stripe-mock's;
+	// empty means https://api.stripe.com.
+	stripeAPIURL string
 }
 
 // parseConfig reads the flags in args over the defaults from the
@@ -71,6 +91,10 @@ func parseConfig(args []string, stderr io.Writer, getenv func(string) string) (c
 		smtpURL:  getenv("SMTP_URL"),
 		mailDir:  cmp.Or(getenv("MAIL_DIR"), defaultMailDir),
 		mailFrom: getenv("MAIL_FROM"),
+
+		stripeSecretKey:     getenv("STRIPE_SECRET_KEY"),
+		stripeWebhookSecret: getenv("STRIPE_WEBHOOK_SECRET"),
+		stripeAPIURL:        getenv("STRIPE_API_URL"),
 	}
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -84,6 +108,13 @@ func parseConfig(args []string, stderr io.Writer, getenv func(string) string) (c
 		"`folder` the e-mails to attendees are written to as .eml files when no SMTP server is set; created if missing (env MAIL_DIR)")
 	fs.StringVar(&cfg.mailFrom, "mail-from", cfg.mailFrom,
 		"`sender` of the e-mails, e.g. \"Acme Events <tickets@example.org>\" (env MAIL_FROM; default the SMTP URL's from, or noreply@localhost)")
+	fs.StringVar(&cfg.stripeSecretKey, "stripe-secret-key", cfg.stripeSecretKey,
+		"Stripe secret `key` (sk_live_…, sk_test_…): take payments for priced tiers and auction items through Stripe Checkout; "+
+			"prefer the environment, as flags show in process lists (env STRIPE_SECRET_KEY; default: no payments, priced tiers refused)")
+	fs.StringVar(&cfg.stripeWebhookSecret, "stripe-webhook-secret", cfg.stripeWebhookSecret,
+		"signing `secret` (whsec_…) of the Stripe webhook endpoint pointing at <base URL>/stripe/webhook; required with a Stripe key (env STRIPE_WEBHOOK_SECRET)")
+	fs.StringVar(&cfg.stripeAPIURL, "stripe-api-url", cfg.stripeAPIURL,
+		"Stripe API base `URL`, e.g. a stripe-mock's for tests (env STRIPE_API_URL; default https://api.stripe.com)")
 	if v := getenv("DEV_WEBHOOKS"); v != "" {
 		dev, err := strconv.ParseBool(v)
 		if err != nil {
@@ -106,7 +137,33 @@ func parseConfig(args []string, stderr io.Writer, getenv func(string) string) (c
 		}
 		cfg.baseURL = strings.TrimSuffix(cfg.baseURL, "/")
 	}
+	if err := checkStripeConfig(cfg); err != nil {
+		return config{}, err
+	}
 	return cfg, nil
+}
+
+// checkStripeConfig refuses Stripe settings that cannot work together: a
+// key without the webhook secret would take payments and never learn of
+// them, and a webhook secret or API URL without a key would leave payments
+// off without a word.
+func checkStripeConfig(cfg config) error {
+	switch {
+	case cfg.stripeSecretKey == "" && cfg.stripeWebhookSecret != "":
+		return errors.New("-stripe-webhook-secret (STRIPE_WEBHOOK_SECRET) is set but -stripe-secret-key (STRIPE_SECRET_KEY) is not: set both to take payments, or neither")
+	case cfg.stripeSecretKey == "" && cfg.stripeAPIURL != "":
+		return errors.New("-stripe-api-url (STRIPE_API_URL) is set but -stripe-secret-key (STRIPE_SECRET_KEY) is not: set the key to take payments, or drop the URL")
+	case cfg.stripeSecretKey != "" && cfg.stripeWebhookSecret == "":
+		return errors.New("-stripe-secret-key (STRIPE_SECRET_KEY) needs -stripe-webhook-secret (STRIPE_WEBHOOK_SECRET), the signing secret (whsec_…) " +
+			"of the Stripe webhook endpoint for <base URL>/stripe/webhook: without it no payment is ever confirmed")
+	}
+	if cfg.stripeAPIURL != "" {
+		u, err := url.Parse(cfg.stripeAPIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			return fmt.Errorf("-stripe-api-url: want an absolute http or https URL such as http://127.0.0.1:12111, got %q", cfg.stripeAPIURL)
+		}
+	}
+	return nil
 }
 
 // defaultBaseURL is the base URL of a server listening on addr:
@@ -177,11 +234,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	// the worker concerned. The mail worker reads the registrations
 	// through svc, which wakes it: mailWorker is set before any request.
 	var mailWorker *notify.Worker
-	svc := ticketing.New(store, &ticketing.Options{
+	payments, err := openPayments(cfg, stdout)
+	if err != nil {
+		return err
+	}
+	opts := serverOptions{}
+	svcOpts := &ticketing.Options{
 		Logger:      logger,
 		Dispatcher:  outbox.NewDispatcher(&outbox.DispatcherOptions{Notify: hookWorker.Notify}),
 		EmailQueued: func() { mailWorker.Notify() },
-	})
+	}
+	if payments != nil {
+		// Checkout sends the payer back to the event guide.
+		svcOpts.Payments, svcOpts.PublicURL = payments, baseURL
+		opts.payments, opts.checkoutOrigins = true, []string{stripeCheckoutOrigin}
+	}
+	svc := ticketing.New(store, svcOpts)
 	mailWorker = notify.NewWorker(store, svc, mailer, renderer, &notify.WorkerOptions{Logger: logger})
 	if err := ensureDemoOrganization(ctx, store, svc, stdout); err != nil {
 		return err
@@ -190,12 +258,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	// The workers outlive the HTTP server: stopped after it, they finish
 	// the deliveries and e-mails in flight before the store closes.
 	workerCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
-	hooksDone, mailDone := make(chan error, 1), make(chan error, 1)
+	hooksDone, mailDone, auctionDone := make(chan error, 1), make(chan error, 1), make(chan error, 1)
 	go func() { hooksDone <- hookWorker.Run(workerCtx) }()
 	go func() { mailDone <- mailWorker.Run(workerCtx) }()
+	// Auction items close at their closing time, picking their winners.
+	go func() { auctionDone <- svc.RunAuctionCloser(workerCtx, auctionCloseInterval) }()
 	defer func() {
 		logger.Info("draining webhook deliveries and e-mails")
 		stopWorkers()
+		if werr := <-auctionDone; werr != nil {
+			err = errors.Join(err, fmt.Errorf("auction closer: %w", werr))
+		}
 		if werr := <-hooksDone; werr != nil {
 			err = errors.Join(err, fmt.Errorf("webhook worker: %w", werr))
 		}
@@ -205,7 +278,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}()
 
 	srv := &http.Server{
-		Handler:           newServer(store, svc, recurrence.New(store, &recurrence.Options{Logger: logger}), hooks, logger, baseURL),
+		Handler:           newServer(store, svc, recurrence.New(store, &recurrence.Options{Logger: logger}), hooks, logger, baseURL, opts),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -257,6 +330,36 @@ func openMailer(cfg config, stdout io.Writer) (mail.Mailer, error) {
 	fmt.Fprintf(stdout, "E-mails to attendees are not sent: they are written as .eml files to %s\n"+
 		"(set -smtp-url or SMTP_URL to send them).\n", dir)
 	return m, nil
+}
+
+// openPayments returns the Stripe payments cfg configures, or nil without
+// a Stripe key, and says which on stdout, never with the key or the
+// webhook secret.
+func openPayments(cfg config, stdout io.Writer) (*stripepay.Payments, error) {
+	if cfg.stripeSecretKey == "" {
+		fmt.Fprintln(stdout, "Payments are off: registrations for priced tiers are refused and auction items cannot be paid\n"+
+			"(set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to take payments through Stripe).")
+		return nil, nil
+	}
+	p, err := stripepay.New(stripepay.Config{
+		SecretKey:     cfg.stripeSecretKey,
+		WebhookSecret: cfg.stripeWebhookSecret,
+		APIBaseURL:    cfg.stripeAPIURL,
+		HTTPClient:    &http.Client{Timeout: stripeTimeout},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stripe: %w", err)
+	}
+	mode := "live"
+	if strings.Contains(cfg.stripeSecretKey, "_test_") {
+		mode = "test"
+	}
+	where := "Stripe"
+	if cfg.stripeAPIURL != "" {
+		where = "the Stripe API at " + cfg.stripeAPIURL
+	}
+	fmt.Fprintf(stdout, "Payments are taken through %s (%s mode); Stripe's callbacks go to /stripe/webhook.\n", where, mode)
+	return p, nil
 }
 
 // devWebhooksWarning is what the server prints at start with -dev-webhooks.

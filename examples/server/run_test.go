@@ -40,6 +40,18 @@ func TestParseConfig(t *testing.T) {
 			addr: ":9001", db: "memory", baseURL: "http://localhost:9001", smtpURL: "smtps://mail.example.org",
 			mailDir: "out", mailFrom: "Events <e@example.org>",
 		}},
+		{"stripe from the environment", nil, map[string]string{
+			"STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_WEBHOOK_SECRET": "whsec_1", "STRIPE_API_URL": "http://127.0.0.1:12111",
+		}, config{
+			addr: ":8080", db: "completeevent.db", mailDir: "mail-out",
+			stripeSecretKey: "sk_test_1", stripeWebhookSecret: "whsec_1", stripeAPIURL: "http://127.0.0.1:12111",
+		}},
+		{"stripe flags over environment", []string{
+			"-stripe-secret-key", "sk_test_2", "-stripe-webhook-secret", "whsec_2", "-stripe-api-url", "https://stripe.internal",
+		}, map[string]string{"STRIPE_SECRET_KEY": "sk_test_1", "STRIPE_WEBHOOK_SECRET": "whsec_1"}, config{
+			addr: ":8080", db: "completeevent.db", mailDir: "mail-out",
+			stripeSecretKey: "sk_test_2", stripeWebhookSecret: "whsec_2", stripeAPIURL: "https://stripe.internal",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +73,35 @@ func TestParseConfigRefusesBadBaseURL(t *testing.T) {
 		if _, err := parseConfig([]string{"-base-url", bad}, io.Discard, noEnv); err == nil {
 			t.Errorf("-base-url %q: got no error, want one", bad)
 		}
+	}
+}
+
+// TestParseConfigRefusesBadStripe refuses Stripe settings that cannot
+// work, with a message naming what is missing, and never the key.
+func TestParseConfigRefusesBadStripe(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"key without webhook secret", map[string]string{"STRIPE_SECRET_KEY": "sk_test_secret"}, "needs -stripe-webhook-secret"},
+		{"webhook secret without key", map[string]string{"STRIPE_WEBHOOK_SECRET": "whsec_1"}, "-stripe-secret-key (STRIPE_SECRET_KEY) is not"},
+		{"API URL without key", map[string]string{"STRIPE_API_URL": "http://127.0.0.1:12111"}, "-stripe-secret-key (STRIPE_SECRET_KEY) is not"},
+		{"relative API URL", map[string]string{"STRIPE_SECRET_KEY": "sk_test_secret", "STRIPE_WEBHOOK_SECRET": "whsec_1", "STRIPE_API_URL": "127.0.0.1:12111"}, "-stripe-api-url"},
+		{"API URL with a password", map[string]string{"STRIPE_SECRET_KEY": "sk_test_secret", "STRIPE_WEBHOOK_SECRET": "whsec_1", "STRIPE_API_URL": "https://u:p@stripe.internal"}, "-stripe-api-url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := parseConfig(nil, io.Discard, func(k string) string { return tt.env[k] })
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got error %v, want one saying %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "sk_test_secret") {
+				t.Errorf("the error %q holds the secret key", err)
+			}
+		})
 	}
 }
 
@@ -113,6 +154,8 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		{"bad SMTP URL", []string{"-db", "memory", "-smtp-url", "smtp://mail.example.org?starttls=maybe"}},
 		{"SMTP without a sender", []string{"-db", "memory", "-smtp-url", "smtp://mail.example.org"}},
 		{"unwritable mail folder", []string{"-db", "memory", "-mail-dir", "/proc/completeevent-mail"}},
+		{"Stripe key with white space", []string{"-db", "memory", "-stripe-secret-key", "sk_test_ 1", "-stripe-webhook-secret", "whsec_1"}},
+		{"Stripe key without webhook secret", []string{"-db", "memory", "-stripe-secret-key", "sk_test_1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,23 @@ type server struct {
 	baseURL string
 	pages   *template.Template
 	mux     *http.ServeMux
+	// payments says whether svc takes payments: without, /stripe/webhook
+	// is not found.
+	payments bool
+	// csp is the Content-Security-Policy of the attendee pages.
+	csp string
+}
+
+// serverOptions are the server's optional settings; the zero value is a
+// server without payments.
+type serverOptions struct {
+	// payments says that the ticketing service takes payments, so that
+	// /stripe/webhook passes the provider's callbacks to it.
+	payments bool
+	// checkoutOrigins are the origins of the payment pages the guide's
+	// "Pay" forms redirect to, e.g. "https://checkout.stripe.com": the
+	// attendee pages' form-action allows them beside the server itself.
+	checkoutOrigins []string
 }
 
 // newServer returns the server's handler: every route, with request logs.
@@ -38,18 +55,28 @@ type server struct {
 // (the webhook endpoints and their log). baseURL, such as
 // "https://events.example.org", starts the event guide links the API
 // returns.
-func newServer(store storage.Store, svc *ticketing.Service, series *recurrence.Service, hooks *outbox.Service, logger *slog.Logger, baseURL string) http.Handler {
+func newServer(store storage.Store, svc *ticketing.Service, series *recurrence.Service, hooks *outbox.Service, logger *slog.Logger, baseURL string, opts serverOptions) http.Handler {
 	s := &server{
 		store: store, svc: svc, series: series, hooks: hooks, logger: logger,
 		baseURL: strings.TrimSuffix(baseURL, "/"), pages: parseTemplates(), mux: http.NewServeMux(),
+		payments: opts.payments, csp: attendeeCSP(opts.checkoutOrigins...),
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	// Public: anyone, without an API key.
 	s.mux.Handle("GET /v1/public/events/{id}", s.public(s.getPublicEvent))
 	s.mux.Handle("POST /v1/public/events/{id}/registrations", s.public(s.register))
+	// The payment provider's callbacks, verified by their signature.
+	s.mux.HandleFunc("POST /stripe/webhook", s.stripeWebhook)
+	// The attendee's auction, in JSON, for API clients; the guide token
+	// is the key.
+	s.mux.Handle("GET /v1/public/guide/{token}/auction-items", s.public(s.listGuideAuctionItems))
+	s.mux.Handle("POST /v1/public/guide/{token}/auction-items/{itemId}/bids", s.public(s.placeBidJSON))
+	s.mux.Handle("POST /v1/public/guide/{token}/auction-items/{itemId}/pay", s.public(s.payItemJSON))
 	// Attendee pages, in HTML; their tokens are their keys.
 	s.mux.HandleFunc("GET /guide/{token}", s.guide)
 	s.mux.HandleFunc("GET /guide/{token}/ticket.png", s.ticketImage)
+	s.mux.HandleFunc("POST /guide/{token}/auction/{itemId}/bids", s.placeBidForm)
+	s.mux.HandleFunc("POST /guide/{token}/auction/{itemId}/pay", s.payItemForm)
 	s.mux.HandleFunc("GET /join/{token}", s.join)
 	s.mux.HandleFunc("GET /guide/", s.notFound)
 	s.mux.HandleFunc("GET /join/", s.notFound)
@@ -73,6 +100,10 @@ func newServer(store storage.Store, svc *ticketing.Service, series *recurrence.S
 	s.mux.Handle("GET /v1/events/{id}/summary", s.api(s.summarizeEvent))
 	s.mux.Handle("GET /v1/registrations/{id}", s.api(s.getRegistration))
 	s.mux.Handle("POST /v1/registrations/{id}/cancel", s.api(s.cancelRegistration))
+	s.mux.Handle("POST /v1/events/{id}/auction-items", s.api(s.createAuctionItem))
+	s.mux.Handle("GET /v1/events/{id}/auction-items", s.api(s.listAuctionItems))
+	s.mux.Handle("GET /v1/auction-items/{id}", s.api(s.getAuctionItem))
+	s.mux.Handle("POST /v1/auction-items/{id}/close", s.api(s.closeAuctionItem))
 	s.mux.Handle("POST /v1/webhook-endpoints", s.api(s.createEndpoint))
 	s.mux.Handle("GET /v1/webhook-endpoints", s.api(s.listEndpoints))
 	s.mux.Handle("GET /v1/webhook-endpoints/{id}", s.api(s.getEndpoint))

@@ -353,19 +353,6 @@ func (r webhookDeliveries) claimThenRead(ctx context.Context, query string, args
 	return rows, nil
 }
 
-// underLeases adds to q the condition that a delivery is under one of
-// leases. "id IN" comes first so that both databases find the rows by
-// primary key (PostgreSQL would otherwise OR one index scan per lease
-// and recheck every row against all of them).
-func underLeases(q *bun.UpdateQuery, leases []storage.Lease) *bun.UpdateQuery {
-	ids := make([]string, len(leases))
-	pairs := make([][]any, len(leases))
-	for i, l := range leases {
-		ids[i], pairs[i] = l.DeliveryID, []any{l.DeliveryID, l.Seq}
-	}
-	return q.Where("id IN (?) AND (id, lease) IN (?)", bun.In(ids), bun.In(pairs))
-}
-
 // nullTime returns t, normalized, or nil (NULL) for the zero time.
 func nullTime(t time.Time) any {
 	if t.IsZero() {
@@ -374,52 +361,47 @@ func nullTime(t time.Time) any {
 	return storage.NormalizeTime(t)
 }
 
-// Finish writes a batch as one INSERT of the attempts and one UPDATE per
-// distinct status and next attempt time, which applies only the outcomes
-// under their delivery's latest lease (underLeases), all in one round
-// trip (execBatch).
+// finishSQL applies a batch of outcomes to the deliveries still under
+// their leases, in one statement: the VALUES list, one row per outcome,
+// joins each to its delivery by primary key, so the database plans one
+// small join whatever the batch holds. %s is the new next_attempt_at:
+// on PostgreSQL, o.next_attempt_at cast to timestamptz, since a VALUES
+// column of quoted times is text; on SQLite, which stores times as text,
+// the column itself.
+const finishSQL = `WITH o (id, lease, status, next_attempt_at) AS (VALUES ?)
+UPDATE ce_webhook_deliveries AS d
+SET lease = d.lease + 1, leased_by = '', attempt_count = d.attempt_count + 1,
+	status = o.status, next_attempt_at = %s, updated_at = ?
+FROM o
+WHERE d.id = o.id AND d.lease = o.lease`
+
+// Finish writes a batch as one INSERT of the attempts and one UPDATE of
+// the deliveries (finishSQL), which applies only the outcomes under their
+// delivery's latest lease, both in one round trip (execBatch).
 func (r webhookDeliveries) Finish(ctx context.Context, now time.Time, outcomes []storage.Outcome) error {
 	if len(outcomes) == 0 {
 		return r.check()
 	}
 	op := fmt.Sprintf("finish %d webhook deliveries", len(outcomes))
-	now = storage.NormalizeTime(now)
-	type group struct {
-		status ce.DeliveryStatus
-		next   int64 // Unix microseconds of NextAttemptAt
-	}
-	var (
-		attempts = make([]webhookAttemptModel, len(outcomes))
-		order    []group
-		groups   = map[group][]storage.Lease{}
-	)
+	attempts := make([]webhookAttemptModel, len(outcomes))
+	rows := make([][]any, len(outcomes))
 	for i, o := range outcomes {
 		attempts[i] = newWebhookAttemptModel(&o.Attempt)
-		g := group{status: o.Status}
+		var next *time.Time // NULL unless pending
 		if o.Status == ce.DeliveryPending {
-			g.next = storage.NormalizeTime(o.NextAttemptAt).UnixMicro()
+			t := storage.NormalizeTime(o.NextAttemptAt)
+			next = &t
 		}
-		if _, ok := groups[g]; !ok {
-			order = append(order, g)
-		}
-		groups[g] = append(groups[g], o.Lease)
+		rows[i] = []any{o.Lease.DeliveryID, o.Lease.Seq, string(o.Status), next}
 	}
-	stmts := []string{r.db.NewInsert().Model(&attempts).String()}
-	for _, g := range order {
-		var next any
-		if g.status == ce.DeliveryPending {
-			next = time.UnixMicro(g.next).UTC()
-		}
-		stmts = append(stmts, underLeases(r.db.NewUpdate().Model((*webhookDeliveryModel)(nil)).
-			Set("lease = lease + 1").
-			Set("leased_by = ''").
-			Set("attempt_count = attempt_count + 1").
-			Set("status = ?", string(g.status)).
-			Set("next_attempt_at = ?", next).
-			Set("updated_at = ?", now), groups[g]).
-			String())
+	next := "o.next_attempt_at"
+	if r.pg {
+		next = "CAST(o.next_attempt_at AS timestamptz)"
 	}
-	return r.execBatch(ctx, op, stmts)
+	return r.execBatch(ctx, op, []string{
+		r.db.NewInsert().Model(&attempts).String(),
+		r.db.NewRaw(fmt.Sprintf(finishSQL, next), bun.In(rows), storage.NormalizeTime(now)).String(),
+	})
 }
 
 // execBatch runs the formatted statements stmts all or none, in as few
@@ -445,6 +427,14 @@ func (r repos) execBatch(ctx context.Context, op string, stmts []string) error {
 	return nil
 }
 
+// releaseSQL ends leases without an attempt: like finishSQL, it joins a
+// VALUES list of the leases to the deliveries by primary key.
+const releaseSQL = `WITH l (id, lease) AS (VALUES ?)
+UPDATE ce_webhook_deliveries AS d
+SET lease = d.lease + 1, leased_by = '', next_attempt_at = ?
+FROM l
+WHERE d.id = l.id AND d.lease = l.lease`
+
 func (r webhookDeliveries) Release(ctx context.Context, now time.Time, leases []storage.Lease) error {
 	if len(leases) == 0 {
 		return r.check()
@@ -454,12 +444,11 @@ func (r webhookDeliveries) Release(ctx context.Context, now time.Time, leases []
 		return err
 	}
 	defer release()
-	_, err = underLeases(r.db.NewUpdate().Model((*webhookDeliveryModel)(nil)).
-		Set("lease = lease + 1").
-		Set("leased_by = ''").
-		Set("next_attempt_at = ?", storage.NormalizeTime(now)), leases).
-		Exec(ctx)
-	if err != nil {
+	rows := make([][]any, len(leases))
+	for i, l := range leases {
+		rows[i] = []any{l.DeliveryID, l.Seq}
+	}
+	if _, err := r.db.NewRaw(releaseSQL, bun.In(rows), storage.NormalizeTime(now)).Exec(ctx); err != nil {
 		return r.fail(err, fmt.Sprintf("release %d webhook deliveries", len(leases)), "", "")
 	}
 	return nil

@@ -76,18 +76,20 @@ func (w *webhookData) schedule(id string, at time.Time) {
 }
 
 // putDelivery stores row, in place of the stored row of its id if any,
-// recording the undo.
+// recording the undo. Only a new row allocates.
 func (w *webhookData) putDelivery(row deliveryRow, undo func(func())) {
 	p, ok := w.deliveries[row.ID]
 	if !ok {
-		put(w.deliveries, row.ID, &row, undo)
+		p = new(deliveryRow)
+		*p = row
+		put(w.deliveries, row.ID, p, undo)
 		return
 	}
-	old := *p
-	*p = row
 	if undo != nil {
+		old := *p
 		undo(func() { *p = old })
 	}
+	*p = row
 }
 
 // row returns a copy of the stored row of the id.

@@ -1,5 +1,6 @@
 // Package notify sends the e-mails of CompleteEvent to attendees: the
-// confirmation of a registration and its cancellation.
+// confirmation of a registration, its cancellation, and the news that the
+// attendee won an item of the event's silent auction.
 //
 // The ticketing service queues each e-mail (a completeevent.Email, through
 // storage.Emails) in the transaction of the change it reports, so a
@@ -38,4 +39,7 @@
 // link to the attendee's event guide; for a virtual tier the join link, for
 // an in-person tier the ticket's QR code (an inline PNG) and its code.
 // The cancellation names the event, the tier and the organizer's reason.
+// The auction win ("You won <item>") names the item, the winning bid and
+// the event, and links to the event guide, whose "Pay" button starts the
+// payment; the worker reads the item the e-mail's SubjectID names.
 package notify

@@ -96,7 +96,7 @@ func NewRenderer(baseURL string, opts *RenderOptions) (*Renderer, error) {
 		r.from = opts.From
 	}
 	funcs := map[string]any{"paragraphs": paragraphs}
-	for _, kind := range []ce.EmailKind{ce.EmailConfirmation, ce.EmailCancellation} {
+	for _, kind := range []ce.EmailKind{ce.EmailConfirmation, ce.EmailCancellation, ce.EmailAuctionWon} {
 		// The templates are compiled in: an error is a bug of this
 		// package, which its tests catch.
 		r.text[kind] = texttemplate.Must(texttemplate.New("").Funcs(funcs).ParseFS(templateFS,
@@ -117,6 +117,9 @@ type Content struct {
 	Guide *ticketing.Guide
 	// Organization, if set, signs the e-mail with its name.
 	Organization *ce.Organization
+	// Item is the auction item the e-mail is about, the one its SubjectID
+	// names: required for an e-mail of kind completeevent.EmailAuctionWon.
+	Item *ce.AuctionItem
 }
 
 // view is what the templates show.
@@ -143,7 +146,12 @@ type view struct {
 	QRImage    htmltemplate.URL
 	QRSize     int
 	// Reason is the organizer's reason for a cancellation.
-	Reason    string
+	Reason string
+	// Item is the title of the auction item won, Amount the winning bid,
+	// and Paid whether the winner has paid for it already.
+	Item      string
+	Amount    string
+	Paid      bool
 	Organizer string
 }
 
@@ -204,6 +212,18 @@ func (r *Renderer) Render(c *Content) (*mail.Message, error) {
 		}
 		v.Subject = "Your registration for " + ev.Title + " was cancelled"
 		v.Reason = reg.CancelReason
+	case ce.EmailAuctionWon:
+		item := c.Item
+		if item == nil {
+			return nil, errors.New("notify: render: incomplete content: an auction_won e-mail needs its auction item")
+		}
+		if item.WinnerRegistrationID != reg.ID || item.Status == ce.AuctionItemOpen {
+			return nil, fmt.Errorf("%w: auction item %s is %s and not won by registration %s", ErrStale, item.ID, item.Status, reg.ID)
+		}
+		v.Subject = "You won " + item.Title
+		v.Item = item.Title
+		v.Amount = ce.Money{Amount: item.HighestAmount, Currency: item.StartingBid.Currency}.String()
+		v.Paid = item.Status == ce.AuctionItemPaid
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrUnsupportedKind, c.Email.Kind)
 	}

@@ -368,11 +368,22 @@ func TestRenderErrors(t *testing.T) {
 		want    error
 	}{
 		{
-			name: "auction e-mails are not rendered yet",
+			name: "auction win of another registration",
 			content: func() *notify.Content {
-				return &notify.Content{Email: &ce.Email{ID: "eml_1", Kind: ce.EmailAuctionWon}, Guide: testGuide()}
+				item := testItem()
+				item.WinnerRegistrationID = "reg_2"
+				return &notify.Content{Email: &ce.Email{ID: "eml_1", Kind: ce.EmailAuctionWon, SubjectID: item.ID}, Guide: testGuide(), Item: item}
 			},
-			want: notify.ErrUnsupportedKind,
+			want: notify.ErrStale,
+		},
+		{
+			name: "auction win of an item still open",
+			content: func() *notify.Content {
+				item := testItem()
+				item.Status, item.WinnerRegistrationID = ce.AuctionItemOpen, ""
+				return &notify.Content{Email: &ce.Email{ID: "eml_1", Kind: ce.EmailAuctionWon, SubjectID: item.ID}, Guide: testGuide(), Item: item}
+			},
+			want: notify.ErrStale,
 		},
 		{
 			name: "unknown kind",
@@ -413,6 +424,9 @@ func TestRenderErrors(t *testing.T) {
 	}
 	if _, err := r.Render(&notify.Content{Email: &ce.Email{Kind: ce.EmailConfirmation}}); err == nil {
 		t.Error("Render without a guide: got no error, want one")
+	}
+	if _, err := r.Render(&notify.Content{Email: &ce.Email{Kind: ce.EmailAuctionWon, SubjectID: "itm_1"}, Guide: testGuide()}); err == nil {
+		t.Error("Render of an auction win without its item: got no error, want one")
 	}
 }
 

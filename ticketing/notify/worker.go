@@ -337,13 +337,35 @@ func (w *Worker) send(ctx context.Context, e *ce.Email) error {
 	if err != nil {
 		return fmt.Errorf("notify: read organization %s: %w", e.OrganizationID, err)
 	}
-	m, err := w.renderer.Render(&Content{Email: e, Guide: g, Organization: org})
+	c := &Content{Email: e, Guide: g, Organization: org}
+	if e.Kind == ce.EmailAuctionWon {
+		if c.Item, err = w.item(ctx, e); err != nil {
+			return err
+		}
+	}
+	m, err := w.renderer.Render(c)
 	if err != nil {
 		return permanentError{err}
 	}
 	ctx, cancel := context.WithTimeout(ctx, w.sendTimeout)
 	defer cancel()
 	return w.mailer.Send(ctx, m)
+}
+
+// item returns the auction item e is about, the one its SubjectID names.
+// A missing one is a permanent error.
+func (w *Worker) item(ctx context.Context, e *ce.Email) (*ce.AuctionItem, error) {
+	if e.SubjectID == "" {
+		return nil, permanentError{fmt.Errorf("notify: %s e-mail %s names no auction item", e.Kind, e.ID)}
+	}
+	item, err := w.store.AuctionItems().Get(ctx, e.OrganizationID, e.SubjectID)
+	if errors.Is(err, ce.ErrNotFound) {
+		return nil, permanentError{fmt.Errorf("notify: auction item %s no longer exists: %w", e.SubjectID, err)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("notify: read auction item %s: %w", e.SubjectID, err)
+	}
+	return item, nil
 }
 
 // outcome returns what to record of the attempt of c that ended at now

@@ -391,7 +391,7 @@ func TestWorkerSkipsStaleConfirmation(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFixture(t, adapters()[0].open(t))
 		r := f.register(t, f.virtual)
-		if _, err := f.svc.CancelRegistration(context.Background(), f.orgID, r.ID, "Duplicate registration"); err != nil {
+		if _, err := f.svc.CancelRegistration(context.Background(), f.orgID, r.ID, ticketing.CancelInput{Reason: "Duplicate registration"}); err != nil {
 			t.Fatalf("CancelRegistration: %v", err)
 		}
 		mailer := &fakeMailer{}

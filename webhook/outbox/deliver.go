@@ -85,7 +85,7 @@ func (c *signerCache) get(secret string) *webhook.HMACSigner {
 }
 
 // attempt signs c's message with a timestamp of now and sends it once.
-func (d *deliverer) attempt(ctx context.Context, c storage.ClaimedDelivery, now time.Time) webhook.Result {
+func (d *deliverer) attempt(ctx context.Context, c *storage.ClaimedDelivery, now time.Time) webhook.Result {
 	body, err := webhook.Encode(webhook.Event{ID: c.Message.ID, Type: c.Message.EventType, Timestamp: now, Data: c.Message.Data})
 	if err != nil {
 		return webhook.Result{ErrorClass: webhook.ErrorInvalid, Err: fmt.Errorf("outbox: encode message %s: %w", c.Message.ID, err)}
@@ -101,7 +101,7 @@ func (d *deliverer) attempt(ctx context.Context, c storage.ClaimedDelivery, now 
 // deliver makes one attempt of c and returns its outcome under policy. If
 // the endpoint answered 410 Gone, it disables the endpoint first, saying
 // why.
-func (d *deliverer) deliver(ctx context.Context, c storage.ClaimedDelivery, policy RetryPolicy) storage.Outcome {
+func (d *deliverer) deliver(ctx context.Context, c *storage.ClaimedDelivery, policy RetryPolicy) storage.Outcome {
 	now := d.now()
 	res := d.attempt(ctx, c, now)
 	a := newAttempt(c.Delivery.ID, now, res)

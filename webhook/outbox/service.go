@@ -269,7 +269,7 @@ func (s *Service) SendTest(ctx context.Context, orgID, endpointID string) (*ce.W
 	if err != nil {
 		return nil, err
 	}
-	o := s.deliver(ctx, c, RetryPolicy{})
+	o := s.deliver(ctx, &c, RetryPolicy{})
 	if err := s.finish(ctx, []storage.Outcome{o}); err != nil {
 		return nil, err
 	}

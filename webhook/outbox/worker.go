@@ -156,7 +156,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		sendCtx:   sendCtx,
 		endpoints: map[string]*endpointLoad{},
 		freed:     make(chan struct{}, 1),
-		starts:    make(chan storage.ClaimedDelivery, w.concurrency),
+		starts:    make(chan *storage.ClaimedDelivery, w.concurrency),
 		results:   make(chan result, w.concurrency),
 	}
 	// A pool of senders, whose stacks, once grown by net/http, serve
@@ -224,13 +224,13 @@ type run struct {
 
 	mu        sync.Mutex
 	inFlight  int
-	queue     []storage.ClaimedDelivery // claimed, waiting for a slot, in claim order
-	endpoints map[string]*endpointLoad  // by endpoint id, while it has any
-	freed     chan struct{}             // signaled when an attempt ends
+	queue     []*storage.ClaimedDelivery // claimed, waiting for a slot, in claim order
+	endpoints map[string]*endpointLoad   // by endpoint id, while it has any
+	freed     chan struct{}              // signaled when an attempt ends
 
 	// starts hands deliveries to the senders. It never blocks: what it
 	// holds counts in inFlight, at most Concurrency.
-	starts  chan storage.ClaimedDelivery
+	starts  chan *storage.ClaimedDelivery
 	sends   sync.WaitGroup // the senders
 	results chan result    // to the recorder
 }
@@ -277,7 +277,24 @@ func (r *run) room() int {
 // claim claims what the run has room for, queues it and starts what the
 // slots can take. It reports whether more may be due than it took: then
 // the loop claims again as soon as slots free up.
+//
+// A claim takes the due deliveries in order, whatever their endpoint, so
+// it may take more of one endpoint's than the endpoint may hold (a hanging
+// endpoint's backlog comes first) in place of other endpoints' deliveries.
+// It gives those back, and claims once more at once: the endpoint is busy
+// then, so the second claim skips it and takes the others' deliveries,
+// rather than leave them waiting for the next wake-up.
 func (r *run) claim(ctx context.Context) (more bool) {
+	more, filled := r.claimBatch(ctx)
+	if filled && ctx.Err() == nil {
+		more, _ = r.claimBatch(ctx)
+	}
+	return more
+}
+
+// claimBatch makes one claim for claim. It also reports whether the claim
+// filled an endpoint and gave back what it could not hold.
+func (r *run) claimBatch(ctx context.Context) (more, filled bool) {
 	r.mu.Lock()
 	room := r.room()
 	var busy []string
@@ -288,7 +305,7 @@ func (r *run) claim(ctx context.Context) (more bool) {
 	}
 	r.mu.Unlock()
 	if room <= 0 {
-		return true
+		return true, false
 	}
 	limit := min(room, r.batchSize)
 	claims, err := r.store.WebhookDeliveries().Claim(ctx, r.now(), r.lease, limit, r.name, busy...)
@@ -296,11 +313,13 @@ func (r *run) claim(ctx context.Context) (more bool) {
 		if ctx.Err() == nil {
 			r.logger.ErrorContext(ctx, "claim webhook deliveries", "err", err)
 		}
-		return false
+		return false, false
 	}
 	var over []storage.Lease
 	r.mu.Lock()
-	for _, c := range claims {
+	for i := range claims {
+		// The run passes pointers around: a claimed delivery is large.
+		c := &claims[i]
 		l := r.endpoints[c.Endpoint.ID]
 		if l == nil {
 			l = &endpointLoad{}
@@ -320,7 +339,7 @@ func (r *run) claim(ctx context.Context) (more bool) {
 		// store, due at once, for when its slots free up.
 		r.release(ctx, over)
 	}
-	return len(claims) == limit || len(busy) > 0 || len(over) > 0
+	return len(claims) == limit || len(busy) > 0 || len(over) > 0, len(over) > 0
 }
 
 // startQueued starts sending each queued delivery that a slot, overall
@@ -348,7 +367,7 @@ func (r *run) startQueued() {
 
 // send makes the attempt of c, hands its result to the recorder and gives
 // its slot to the next queued delivery.
-func (r *run) send(c storage.ClaimedDelivery) {
+func (r *run) send(c *storage.ClaimedDelivery) {
 	res := result{outcome: r.deliver(r.sendCtx, c, r.retry)}
 	if r.sendCtx.Err() != nil && res.outcome.Status != ce.DeliverySucceeded {
 		// Canceled by a stop: sent again later, not failed.

@@ -256,6 +256,37 @@ func TestHangingEndpointIsolated(t *testing.T) {
 	})
 }
 
+// TestBacklogDoesNotHideOtherEndpoints has a claim take more of a hanging
+// endpoint's backlog than the endpoint may hold, in place of another
+// endpoint's due delivery: the worker gives the excess back and claims
+// that delivery at once, not at its next poll.
+func TestBacklogDoesNotHideOtherEndpoints(t *testing.T) {
+	t.Parallel()
+	forEachAdapter(t, func(t *testing.T, _ adapter, _ string, s storage.Store) {
+		org := newOrg(t, s)
+		release := make(chan struct{})
+		_, hangingRC := newEndpoint(t, s, org, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+		}))
+		t.Cleanup(func() { close(release) }) // before the receiver closes
+		// No wake-up: only the claims themselves find the deliveries.
+		d := outbox.NewDispatcher(nil)
+		// The hanging endpoint's backlog, due first.
+		publish(t, s, d, org, 10)
+		_, healthyRC := newEndpoint(t, s, org, nil)
+		publish(t, s, d, org, 1)
+		w := outbox.NewWorker(s, newSender(t, time.Minute), &outbox.WorkerOptions{
+			Concurrency: 2, PerEndpoint: 1, BatchSize: 4, PollInterval: time.Hour, DrainTimeout: 100 * time.Millisecond,
+		})
+		startWorker(t, w)
+		waitFor(t, healthyRC, 1, 5*time.Second)
+		waitFor(t, hangingRC, 0, time.Second)
+	})
+}
+
 // hangingInFlight returns how many of the endpoint's deliveries are
 // leased.
 func hangingInFlight(t *testing.T, s storage.Store, org *ce.Organization, endpointID string) int {
