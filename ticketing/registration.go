@@ -200,17 +200,25 @@ func (s *Service) confirmed(ctx context.Context, tx storage.Tx, r *ce.Registrati
 	return s.queueEmail(ctx, tx, r, ce.EmailConfirmation, "")
 }
 
+// attendee returns the webhook data's description of registration r of
+// tier t.
+func attendee(r *ce.Registration, t *ce.Tier) webhook.Attendee {
+	return webhook.Attendee{
+		RegistrationID: r.ID,
+		EventID:        r.EventID,
+		Email:          r.Email,
+		FirstName:      r.FirstName,
+		LastName:       r.LastName,
+		TierID:         t.ID,
+		TierName:       t.Name,
+		Virtual:        t.Virtual(),
+	}
+}
+
 // dispatchConfirmed dispatches registration.confirmed for r of tier t.
 func (s *Service) dispatchConfirmed(ctx context.Context, r *ce.Registration, t *ce.Tier) error {
 	return s.dispatch(ctx, r.OrganizationID, webhook.RegistrationConfirmed{
-		RegistrationID:   r.ID,
-		EventID:          r.EventID,
-		Email:            r.Email,
-		FirstName:        r.FirstName,
-		LastName:         r.LastName,
-		TierID:           t.ID,
-		TierName:         t.Name,
-		Virtual:          t.Virtual(),
+		Attendee:         attendee(r, t),
 		Amount:           r.AmountPaid.Amount,
 		Currency:         r.AmountPaid.Currency,
 		PaymentReference: r.PaymentReference,
@@ -325,14 +333,7 @@ func (s *Service) CancelRegistration(ctx context.Context, orgID, id string, in C
 			return txretry.Stale(err)
 		}
 		err = s.dispatch(ctx, orgID, webhook.RegistrationCancelled{
-			RegistrationID:  r.ID,
-			EventID:         r.EventID,
-			Email:           r.Email,
-			FirstName:       r.FirstName,
-			LastName:        r.LastName,
-			TierID:          t.ID,
-			TierName:        t.Name,
-			Virtual:         t.Virtual(),
+			Attendee:        attendee(r, t),
 			Reason:          reason,
 			Refunded:        r.RefundReference != "",
 			RefundReference: r.RefundReference,
@@ -430,16 +431,9 @@ func (s *Service) CheckIn(ctx context.Context, orgID, eventID string, in CheckIn
 		}
 		out = r
 		return s.dispatch(ctx, orgID, webhook.CheckinCompleted{
-			RegistrationID: r.ID,
-			EventID:        r.EventID,
-			Email:          r.Email,
-			FirstName:      r.FirstName,
-			LastName:       r.LastName,
-			TierID:         t.ID,
-			TierName:       t.Name,
-			Virtual:        t.Virtual(),
-			Method:         method,
-			CheckedInAt:    r.CheckedInAt,
+			Attendee:    attendee(r, t),
+			Method:      method,
+			CheckedInAt: r.CheckedInAt,
 		})
 	})
 	if err != nil {

@@ -204,8 +204,9 @@ func TestRegisterConfirmsAFreeRegistration(t *testing.T) {
 		}
 		got := msgs[1]
 		want := webhook.RegistrationConfirmed{
-			RegistrationID: got.RegistrationID, EventID: a.event.ID, Email: "ada@example.org", FirstName: "Ada", LastName: "Lovelace",
-			TierID: a.virtual.ID, TierName: "Stream", Virtual: true, Currency: "EUR", ConfirmedAt: testNow,
+			Attendee:    webhook.Attendee{RegistrationID: got.RegistrationID, EventID: a.event.ID, Email: "ada@example.org", FirstName: "Ada", LastName: "Lovelace", TierID: a.virtual.ID, TierName: "Stream", Virtual: true},
+			Currency:    "EUR",
+			ConfirmedAt: testNow,
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("registration.confirmed data (-want +got):\n%s", diff)

@@ -107,10 +107,10 @@ func (e Event) DecodeData(v Data) error {
 	return nil
 }
 
-// RegistrationConfirmed is the data of "registration.confirmed": a
-// registration became confirmed, at once when free or when its payment
-// succeeded.
-type RegistrationConfirmed struct {
+// Attendee is the registration an event is about: the first members of
+// the data of registration.confirmed, registration.cancelled and
+// checkin.completed.
+type Attendee struct {
 	RegistrationID string `json:"registrationId"`
 	EventID        string `json:"eventId"`
 	Email          string `json:"email"`
@@ -120,6 +120,13 @@ type RegistrationConfirmed struct {
 	TierName       string `json:"tierName"`
 	// Virtual reports whether the tier is virtual (has a join URL).
 	Virtual bool `json:"virtual"`
+}
+
+// RegistrationConfirmed is the data of "registration.confirmed": a
+// registration became confirmed, at once when free or when its payment
+// succeeded.
+type RegistrationConfirmed struct {
+	Attendee
 	// Amount is what the attendee paid, in minor units of Currency; zero
 	// for a free tier.
 	Amount int64 `json:"amount"`
@@ -137,14 +144,7 @@ func (RegistrationConfirmed) EventType() string { return EventTypeRegistrationCo
 // RegistrationCancelled is the data of "registration.cancelled": an
 // organizer cancelled a registration.
 type RegistrationCancelled struct {
-	RegistrationID string `json:"registrationId"`
-	EventID        string `json:"eventId"`
-	Email          string `json:"email"`
-	FirstName      string `json:"firstName"`
-	LastName       string `json:"lastName"`
-	TierID         string `json:"tierId"`
-	TierName       string `json:"tierName"`
-	Virtual        bool   `json:"virtual"`
+	Attendee
 	// Reason is the organizer's reason, if they gave one.
 	Reason string `json:"reason,omitempty"`
 	// Refunded reports whether the payment was refunded in full;
@@ -160,14 +160,7 @@ func (RegistrationCancelled) EventType() string { return EventTypeRegistrationCa
 // CheckinCompleted is the data of "checkin.completed": an attendee was
 // checked in by QR scan or by hand.
 type CheckinCompleted struct {
-	RegistrationID string `json:"registrationId"`
-	EventID        string `json:"eventId"`
-	Email          string `json:"email"`
-	FirstName      string `json:"firstName"`
-	LastName       string `json:"lastName"`
-	TierID         string `json:"tierId"`
-	TierName       string `json:"tierName"`
-	Virtual        bool   `json:"virtual"`
+	Attendee
 	// Method is "qr" or "manual".
 	Method      completeevent.CheckInMethod `json:"method"`
 	CheckedInAt time.Time                   `json:"checkedInAt"`

@@ -48,22 +48,22 @@ func TestDataWireFormat(t *testing.T) {
 		want string
 	}{
 		{
-			webhook.RegistrationConfirmed{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Online", Virtual: true, Amount: 2500, Currency: "EUR", PaymentReference: "pi_1", ConfirmedAt: at},
+			webhook.RegistrationConfirmed{Attendee: webhook.Attendee{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Online", Virtual: true}, Amount: 2500, Currency: "EUR", PaymentReference: "pi_1", ConfirmedAt: at},
 			webhook.EventTypeRegistrationConfirmed,
 			`{"registrationId":"reg_1","eventId":"evt_1","email":"a@example.com","firstName":"Alex","lastName":"Smith","tierId":"tier_1","tierName":"Online","virtual":true,"amount":2500,"currency":"EUR","paymentReference":"pi_1","confirmedAt":"2026-04-15T14:31:58Z"}`,
 		},
 		{
-			webhook.RegistrationConfirmed{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Free", Currency: "EUR", ConfirmedAt: at},
+			webhook.RegistrationConfirmed{Attendee: webhook.Attendee{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Free"}, Currency: "EUR", ConfirmedAt: at},
 			webhook.EventTypeRegistrationConfirmed,
 			`{"registrationId":"reg_1","eventId":"evt_1","email":"a@example.com","firstName":"Alex","lastName":"Smith","tierId":"tier_1","tierName":"Free","virtual":false,"amount":0,"currency":"EUR","confirmedAt":"2026-04-15T14:31:58Z"}`,
 		},
 		{
-			webhook.RegistrationCancelled{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Online", Virtual: true, Reason: "Event moved", Refunded: true, RefundReference: "re_1", CancelledAt: at},
+			webhook.RegistrationCancelled{Attendee: webhook.Attendee{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Online", Virtual: true}, Reason: "Event moved", Refunded: true, RefundReference: "re_1", CancelledAt: at},
 			webhook.EventTypeRegistrationCancelled,
 			`{"registrationId":"reg_1","eventId":"evt_1","email":"a@example.com","firstName":"Alex","lastName":"Smith","tierId":"tier_1","tierName":"Online","virtual":true,"reason":"Event moved","refunded":true,"refundReference":"re_1","cancelledAt":"2026-04-15T14:31:58Z"}`,
 		},
 		{
-			webhook.CheckinCompleted{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Hall", Method: completeevent.CheckInQR, CheckedInAt: at},
+			webhook.CheckinCompleted{Attendee: webhook.Attendee{RegistrationID: "reg_1", EventID: "evt_1", Email: "a@example.com", FirstName: "Alex", LastName: "Smith", TierID: "tier_1", TierName: "Hall"}, Method: completeevent.CheckInQR, CheckedInAt: at},
 			webhook.EventTypeCheckinCompleted,
 			`{"registrationId":"reg_1","eventId":"evt_1","email":"a@example.com","firstName":"Alex","lastName":"Smith","tierId":"tier_1","tierName":"Hall","virtual":false,"method":"qr","checkedInAt":"2026-04-15T14:31:58Z"}`,
 		},
@@ -214,7 +214,7 @@ func TestDecode(t *testing.T) {
 
 func TestEncodeDecodeRoundTrip(t *testing.T) {
 	t.Parallel()
-	data, err := json.Marshal(webhook.CheckinCompleted{RegistrationID: "reg_1", Method: completeevent.CheckInManual})
+	data, err := json.Marshal(webhook.CheckinCompleted{Attendee: webhook.Attendee{RegistrationID: "reg_1"}, Method: completeevent.CheckInManual})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestDecodeData(t *testing.T) {
 	if err := ev.DecodeData(&got); err != nil {
 		t.Fatalf("got error %v, want nil", err)
 	}
-	if diff := cmp.Diff(webhook.CheckinCompleted{RegistrationID: "reg_1", Method: completeevent.CheckInQR}, got); diff != "" {
+	if diff := cmp.Diff(webhook.CheckinCompleted{Attendee: webhook.Attendee{RegistrationID: "reg_1"}, Method: completeevent.CheckInQR}, got); diff != "" {
 		t.Errorf("data mismatch (-want +got):\n%s", diff)
 	}
 

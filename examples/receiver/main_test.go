@@ -24,7 +24,9 @@ func TestHandler(t *testing.T) {
 	t.Parallel()
 	at := time.Now()
 	confirmed := webhooktest.Message{ID: "msg_1", Timestamp: at, Data: webhook.RegistrationConfirmed{
-		FirstName: "Alex", LastName: "Smith", Email: "alex@example.com", TierName: "Early bird", Amount: 2500, Currency: "EUR",
+		Attendee: webhook.Attendee{FirstName: "Alex", LastName: "Smith", Email: "alex@example.com", TierName: "Early bird"},
+		Amount:   2500,
+		Currency: "EUR",
 	}}.Body()
 	tests := []struct {
 		name       string
@@ -35,10 +37,10 @@ func TestHandler(t *testing.T) {
 		{"registration", func() *http.Request { return webhooktest.NewRequest("/webhook", secret, confirmed) },
 			http.StatusNoContent, `Alex Smith <alex@example.com> confirmed for "Early bird" (virtual: false), paid 2500 EUR`},
 		{"check-in", func() *http.Request {
-			return webhooktest.NewRequest("/webhook", secret, webhooktest.Message{Data: webhook.CheckinCompleted{FirstName: "Alex", Method: "qr"}}.Body())
+			return webhooktest.NewRequest("/webhook", secret, webhooktest.Message{Data: webhook.CheckinCompleted{Attendee: webhook.Attendee{FirstName: "Alex"}, Method: "qr"}}.Body())
 		}, http.StatusNoContent, "checked in (qr)"},
 		{"cancellation", func() *http.Request {
-			return webhooktest.NewRequest("/webhook", secret, webhooktest.Message{Data: webhook.RegistrationCancelled{FirstName: "Alex"}}.Body())
+			return webhooktest.NewRequest("/webhook", secret, webhooktest.Message{Data: webhook.RegistrationCancelled{Attendee: webhook.Attendee{FirstName: "Alex"}}}.Body())
 		}, http.StatusNoContent, "cancelled from"},
 		{"auction", func() *http.Request {
 			return webhooktest.NewRequest("/webhook", secret, webhooktest.Message{Data: webhook.AuctionItemPaid{ItemTitle: "Painting", Amount: 100, Currency: "EUR"}}.Body())

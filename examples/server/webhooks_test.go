@@ -27,7 +27,7 @@ func (a *testAPI) createEndpointWithDelivery(t *testing.T, key string) (endpoint
 	t.Helper()
 	e := mustDo[endpointResponse](t, a, http.StatusCreated, "POST", "/v1/webhook-endpoints", key, validEndpoint)
 	err := a.store.RunInTx(context.Background(), func(ctx context.Context, tx storage.Tx) error {
-		return outbox.NewDispatcher(nil).Dispatch(ctx, e.OrganizationID, webhook.CheckinCompleted{RegistrationID: "reg_1", EventID: "evt_1"})
+		return outbox.NewDispatcher(nil).Dispatch(ctx, e.OrganizationID, webhook.CheckinCompleted{Attendee: webhook.Attendee{RegistrationID: "reg_1", EventID: "evt_1"}})
 	})
 	if err != nil {
 		t.Fatalf("publish: %v", err)

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/backoff"
 	"github.com/completeevent/completeevent-go/mail"
 	"github.com/completeevent/completeevent-go/storage"
 	"github.com/completeevent/completeevent-go/ticketing"
@@ -71,12 +71,7 @@ func (p RetryPolicy) next(attempts int, createdAt, now time.Time) (time.Time, bo
 	if attempts >= p.MaxAttempts {
 		return time.Time{}, false
 	}
-	wait := p.InitialBackoff
-	for i := 1; i < attempts && wait < p.MaxBackoff; i++ {
-		wait *= 2
-	}
-	wait = min(wait, p.MaxBackoff)
-	at := now.Add(wait/2 + rand.N(wait/2+1))
+	at := now.Add(backoff.Jittered(attempts, p.InitialBackoff, p.MaxBackoff))
 	if at.Sub(createdAt) > p.MaxAge {
 		return time.Time{}, false
 	}
@@ -166,7 +161,7 @@ func NewWorker(store storage.Store, guides GuideSource, mailer mail.Mailer, rend
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	lease := or(o.Lease, DefaultLease)
+	lease := backoff.Or(o.Lease, DefaultLease)
 	return &Worker{
 		store:       store,
 		guides:      guides,
@@ -174,27 +169,19 @@ func NewWorker(store storage.Store, guides GuideSource, mailer mail.Mailer, rend
 		renderer:    renderer,
 		name:        o.Name,
 		concurrency: o.Concurrency,
-		poll:        or(o.PollInterval, DefaultPollInterval),
+		poll:        backoff.Or(o.PollInterval, DefaultPollInterval),
 		lease:       lease,
-		sendTimeout: min(or(o.SendTimeout, DefaultSendTimeout), lease/2),
+		sendTimeout: min(backoff.Or(o.SendTimeout, DefaultSendTimeout), lease/2),
 		retry: RetryPolicy{
 			MaxAttempts:    o.Retry.MaxAttempts,
-			InitialBackoff: or(o.Retry.InitialBackoff, DefaultInitialBackoff),
-			MaxBackoff:     or(o.Retry.MaxBackoff, DefaultMaxBackoff),
-			MaxAge:         or(o.Retry.MaxAge, DefaultMaxAge),
+			InitialBackoff: backoff.Or(o.Retry.InitialBackoff, DefaultInitialBackoff),
+			MaxBackoff:     backoff.Or(o.Retry.MaxBackoff, DefaultMaxBackoff),
+			MaxAge:         backoff.Or(o.Retry.MaxAge, DefaultMaxAge),
 		},
 		now:    o.Now,
 		logger: o.Logger,
 		wake:   make(chan struct{}, 1),
 	}
-}
-
-// or returns d, or def if d is zero or negative.
-func or(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }
 
 // Notify tells the worker that e-mails are due: it claims at once instead

@@ -38,8 +38,9 @@ func ExampleDispatcher() {
 	err = store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 		// … check the attendee in, with tx …
 		return dispatcher.Dispatch(ctx, org.ID, webhook.CheckinCompleted{
-			RegistrationID: "reg_1", EventID: "evt_1", Email: "alex@example.com",
-			FirstName: "Alex", LastName: "Smith", Method: ce.CheckInQR, CheckedInAt: time.Now(),
+			Attendee:    webhook.Attendee{RegistrationID: "reg_1", EventID: "evt_1", Email: "alex@example.com", FirstName: "Alex", LastName: "Smith"},
+			Method:      ce.CheckInQR,
+			CheckedInAt: time.Now(),
 		})
 	})
 	if err != nil {

@@ -140,14 +140,9 @@ func newEndpoint(t testing.TB, s storage.Store, org *ce.Organization, handler ht
 // checkin is the data the tests publish; n tells messages apart.
 func checkin(n int) webhook.CheckinCompleted {
 	return webhook.CheckinCompleted{
-		RegistrationID: ce.NewID(ce.PrefixRegistration, time.Now()),
-		EventID:        "evt_1",
-		Email:          "alex@example.com",
-		FirstName:      "Alex",
-		LastName:       "Smith",
-		TierName:       "Regular",
-		Method:         ce.CheckInQR,
-		CheckedInAt:    time.Date(2026, 4, 15, 14, 32, n, 0, time.UTC),
+		Attendee:    webhook.Attendee{RegistrationID: ce.NewID(ce.PrefixRegistration, time.Now()), EventID: "evt_1", Email: "alex@example.com", FirstName: "Alex", LastName: "Smith", TierName: "Regular"},
+		Method:      ce.CheckInQR,
+		CheckedInAt: time.Date(2026, 4, 15, 14, 32, n, 0, time.UTC),
 	}
 }
 

@@ -1,11 +1,11 @@
 package outbox
 
 import (
-	"math/rand/v2"
 	"net/http"
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/backoff"
 	"github.com/completeevent/completeevent-go/webhook"
 )
 
@@ -60,32 +60,13 @@ func (p RetryPolicy) next(res webhook.Result, attempts int, createdAt, now time.
 	case !retryable(res) || attempts >= p.MaxAttempts:
 		return ce.DeliveryFailed, time.Time{}
 	}
-	wait := p.backoff(attempts)
+	wait := backoff.Jittered(attempts, backoff.Or(p.InitialBackoff, DefaultInitialBackoff), backoff.Or(p.MaxBackoff, DefaultMaxBackoff))
 	if (res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable) && res.RetryAfter > wait {
 		wait = res.RetryAfter
 	}
 	at := now.Add(wait)
-	if at.Sub(createdAt) > or(p.MaxAge, DefaultMaxAge) {
+	if at.Sub(createdAt) > backoff.Or(p.MaxAge, DefaultMaxAge) {
 		return ce.DeliveryFailed, time.Time{}
 	}
 	return ce.DeliveryPending, at
-}
-
-// backoff returns the jittered wait after the attempts-th attempt.
-func (p RetryPolicy) backoff(attempts int) time.Duration {
-	maxWait := or(p.MaxBackoff, DefaultMaxBackoff)
-	wait := or(p.InitialBackoff, DefaultInitialBackoff)
-	for i := 1; i < attempts && wait < maxWait; i++ {
-		wait *= 2
-	}
-	wait = min(wait, maxWait)
-	return wait/2 + rand.N(wait/2+1)
-}
-
-// or returns d, or def if d is zero or negative.
-func or(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }

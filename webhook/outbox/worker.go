@@ -10,6 +10,7 @@ import (
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/backoff"
 	"github.com/completeevent/completeevent-go/storage"
 )
 
@@ -115,9 +116,9 @@ func NewWorker(store storage.Store, sender Sender, opts *WorkerOptions) *Worker 
 		concurrency:   o.Concurrency,
 		endpointLimit: min(o.PerEndpoint, o.Concurrency),
 		batchSize:     o.BatchSize,
-		pollInterval:  or(o.PollInterval, DefaultPollInterval),
-		lease:         or(o.Lease, DefaultLease),
-		drainTimeout:  or(o.DrainTimeout, DefaultDrainTimeout),
+		pollInterval:  backoff.Or(o.PollInterval, DefaultPollInterval),
+		lease:         backoff.Or(o.Lease, DefaultLease),
+		drainTimeout:  backoff.Or(o.DrainTimeout, DefaultDrainTimeout),
 		retry:         o.Retry,
 		wake:          make(chan struct{}, 1),
 	}

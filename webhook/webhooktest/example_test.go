@@ -26,7 +26,7 @@ func ExampleNewRequest() {
 			fmt.Println("welcome", d.FirstName)
 		}))
 
-	body := webhooktest.Message{Data: webhook.RegistrationConfirmed{FirstName: "Alex"}}.Body()
+	body := webhooktest.Message{Data: webhook.RegistrationConfirmed{Attendee: webhook.Attendee{FirstName: "Alex"}}}.Body()
 	rec := httptest.NewRecorder()
 	handler.ServeHTTP(rec, webhooktest.NewRequest("/webhooks", secret, body))
 	fmt.Println(rec.Code)

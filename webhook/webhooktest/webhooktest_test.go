@@ -32,7 +32,7 @@ func TestMessageBody(t *testing.T) {
 	}{
 		{
 			"all set",
-			webhooktest.Message{ID: "msg_1", Timestamp: at, Data: webhook.CheckinCompleted{RegistrationID: "reg_1", Method: completeevent.CheckInQR, CheckedInAt: at}},
+			webhooktest.Message{ID: "msg_1", Timestamp: at, Data: webhook.CheckinCompleted{Attendee: webhook.Attendee{RegistrationID: "reg_1"}, Method: completeevent.CheckInQR, CheckedInAt: at}},
 			`{"id":"msg_1","event":"checkin.completed","timestamp":"2026-04-15T14:32:00Z","data":{"registrationId":"reg_1","eventId":"","email":"","firstName":"","lastName":"","tierId":"","tierName":"","virtual":false,"method":"qr","checkedInAt":"2026-04-15T14:32:00Z"}}`,
 		},
 		{
