@@ -60,3 +60,31 @@ func ExampleError() {
 	}
 	// Output: event evt_1 not found
 }
+
+func ExampleCurrencyDecimals() {
+	for _, code := range []string{"EUR", "JPY", "BHD", "eur"} {
+		d, ok := ce.CurrencyDecimals(code)
+		fmt.Println(code, d, ok)
+	}
+	// Output:
+	// EUR 2 true
+	// JPY 0 true
+	// BHD 3 true
+	// eur 0 false
+}
+
+func ExampleValidToken() {
+	token := ce.NewToken(20)
+	fmt.Println(len(token), ce.ValidToken(token, 20), ce.ValidToken("not-a-token", 20))
+	// Output: 32 true false
+}
+
+func ExampleAuctionItem_MinimumBid() {
+	item := &ce.AuctionItem{StartingBid: ce.Money{Amount: 1000, Currency: "EUR"}, MinIncrement: 50}
+	fmt.Println(item.MinimumBid())
+	item.HighestBidID, item.HighestAmount = "bid_1", 1200
+	fmt.Println(item.MinimumBid())
+	// Output:
+	// 1000
+	// 1250
+}

@@ -21,7 +21,7 @@ func (m Money) IsZero() bool { return m.Amount == 0 }
 // String formats m with the currency's decimals, e.g. "EUR 12.50" or
 // "JPY 1200".
 func (m Money) String() string {
-	exp, ok := currencyExponent(m.Currency)
+	exp, ok := CurrencyDecimals(m.Currency)
 	if !ok || exp == 0 {
 		return m.Currency + " " + strconv.FormatInt(m.Amount, 10)
 	}
@@ -52,13 +52,13 @@ func (m Money) Validate(field string) error {
 // ValidCurrency reports whether code is an active ISO 4217 currency code
 // in upper case.
 func ValidCurrency(code string) bool {
-	_, ok := currencyExponent(code)
+	_, ok := CurrencyDecimals(code)
 	return ok
 }
 
 // currencyExponent returns the number of decimals of the minor unit of an
 // active ISO 4217 currency.
-func currencyExponent(code string) (int, bool) {
+func CurrencyDecimals(code string) (int, bool) {
 	if len(code) != 3 || strings.ToUpper(code) != code {
 		return 0, false
 	}

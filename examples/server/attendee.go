@@ -200,7 +200,7 @@ func newAuctionRow(e *ce.Event, r *ce.Registration, item *ce.AuctionItem, token 
 		row.MinimumBid = ce.Money{Amount: item.MinimumBid(), Currency: cur}.String()
 		row.MinimumInput = majorUnits(item.MinimumBid(), cur)
 		row.Pattern = "[0-9]+"
-		if d := currencyDecimals(cur); d > 0 {
+		if d, _ := ce.CurrencyDecimals(cur); d > 0 {
 			row.Pattern += "([.][0-9]{1," + strconv.Itoa(d) + "})?"
 		}
 	case item.Status == ce.AuctionItemOpen:

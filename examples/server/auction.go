@@ -358,16 +358,6 @@ func formError(err error) error {
 	return &requestError{code: codeInvalid, message: "the form cannot be read"}
 }
 
-// currencyDecimals returns the number of decimals of the minor unit of
-// the ISO 4217 currency, e.g. 2 for EUR and 0 for JPY, as Money.String
-// writes them.
-func currencyDecimals(currency string) int {
-	if _, frac, ok := strings.Cut(ce.Money{Currency: currency}.String(), "."); ok {
-		return len(frac)
-	}
-	return 0
-}
-
 // majorUnits formats an amount of minor units of the currency in major
 // units, without the currency: 1250 EUR is "12.50", 1200 JPY "1200".
 func majorUnits(amount int64, currency string) string {
@@ -383,7 +373,7 @@ func majorUnits(amount int64, currency string) string {
 // amount below one minor unit.
 func parseAmount(s, currency string) (int64, error) {
 	s = strings.TrimSpace(s)
-	decimals := currencyDecimals(currency)
+	decimals, _ := ce.CurrencyDecimals(currency)
 	example := "12"
 	if decimals > 0 {
 		example = "12." + strings.Repeat("5", decimals)
