@@ -36,10 +36,11 @@ type Registration struct {
 	GuideToken string `json:"-"`
 	// TicketCode is the unguessable payload of the ticket's QR code.
 	TicketCode string `json:"-"`
-	// JoinToken is the unguessable key of the personal join link of a
-	// registration on a virtual tier, which redirects to the tier's
-	// current join URL while the registration is confirmed; empty on
-	// in-person tiers.
+	// JoinToken is the unguessable key of the personal join link, which
+	// redirects to the tier's current join URL while the registration is
+	// confirmed and the tier virtual. Registrations of in-person tiers
+	// have one too, for a tier made virtual later; it may be empty for
+	// registrations made by other means.
 	JoinToken string `json:"-"`
 	// JoinedAt is when the join link was first used: attendance of a
 	// virtual tier.

@@ -28,8 +28,9 @@ type AuctionItemInput struct {
 
 // CreateAuctionItem adds an open item to the silent auction of the
 // organization's event. It returns ErrNotFound if there is no such event,
-// ErrInvalid naming the first wrong field of in, and ErrConflict if the
-// event is cancelled or closesAt is after the event ends.
+// ErrInvalid naming the first wrong field of in (closesAt for a closing
+// time in the past or after the event ends), and ErrConflict if the event
+// is cancelled.
 func (s *Service) CreateAuctionItem(ctx context.Context, orgID, eventID string, in AuctionItemInput) (*ce.AuctionItem, error) {
 	e, err := s.store.Events().Get(ctx, orgID, eventID)
 	if err != nil {

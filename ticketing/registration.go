@@ -146,12 +146,12 @@ func (s *Service) Register(ctx context.Context, eventID string, in RegistrationI
 		Status:         ce.RegistrationConfirmed,
 		GuideToken:     ce.NewToken(tokenBytes),
 		TicketCode:     ce.NewToken(tokenBytes),
-		AmountPaid:     ce.Money{Currency: t.Price.Currency},
-		CreatedAt:      now,
-		UpdatedAt:      now,
-	}
-	if t.Virtual() {
-		r.JoinToken = ce.NewToken(tokenBytes)
+		// Every registration gets a join link, so that a tier made
+		// virtual later reaches its attendees too.
+		JoinToken:  ce.NewToken(tokenBytes),
+		AmountPaid: ce.Money{Currency: t.Price.Currency},
+		CreatedAt:  now,
+		UpdatedAt:  now,
 	}
 	if priced {
 		r.Status = ce.RegistrationPendingPayment

@@ -181,11 +181,10 @@ func TestRegisterConfirmsAFreeRegistration(t *testing.T) {
 			if r.Status != ce.RegistrationConfirmed || r.AmountPaid != (ce.Money{Currency: "EUR"}) {
 				t.Errorf("registration %+v: want confirmed, paid 0 EUR", r)
 			}
-			if !ce.ValidToken(r.GuideToken, 20) || !ce.ValidToken(r.TicketCode, 20) || r.GuideToken == r.TicketCode {
-				t.Errorf("guide token %q, ticket code %q: want two distinct 20-byte tokens", r.GuideToken, r.TicketCode)
-			}
-			if got, want := r.JoinToken != "", tier.Virtual(); got != want {
-				t.Errorf("tier %s: has join token = %v, want %v", tier.Name, got, want)
+			tokens := []string{r.GuideToken, r.TicketCode, r.JoinToken}
+			if !ce.ValidToken(tokens[0], 20) || !ce.ValidToken(tokens[1], 20) || !ce.ValidToken(tokens[2], 20) ||
+				tokens[0] == tokens[1] || tokens[1] == tokens[2] || tokens[0] == tokens[2] {
+				t.Errorf("tokens %q: want three distinct 20-byte tokens", tokens)
 			}
 			stored, err := a.svc.GetRegistration(context.Background(), a.org, r.ID)
 			if err != nil {
@@ -538,6 +537,23 @@ func TestJoin(t *testing.T) {
 	}
 	_, err = a.svc.Join(ctx, r.JoinToken)
 	wantKind(t, err, ce.ErrForbidden, "")
+}
+
+func TestJoinAfterTheTierBecameVirtual(t *testing.T) {
+	a := newAttendees(t, newMemstore(t))
+	ctx := context.Background()
+	r := a.register(t, a.inPerson, 0)
+	join := "https://meet.example.com/moved-online"
+	if _, err := a.svc.UpdateTier(ctx, a.org, a.inPerson.ID, ticketing.TierUpdate{JoinURL: &join}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := a.svc.GuideByToken(ctx, r.GuideToken)
+	if err != nil || !g.HasJoinLink() || g.HasTicket() {
+		t.Fatalf("guide after the tier went online: join link %v, ticket %v (%v); want the join link", g.HasJoinLink(), g.HasTicket(), err)
+	}
+	if url, err := a.svc.Join(ctx, r.JoinToken); err != nil || url != join {
+		t.Errorf("Join: got %q, %v; want %q", url, err, join)
+	}
 }
 
 func TestGuide(t *testing.T) {

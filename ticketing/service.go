@@ -34,7 +34,8 @@ type Options struct {
 	Payments Payments
 	// PublicURL is the absolute URL the attendee pages are served under,
 	// e.g. "https://events.example.org": payment pages send the payer back
-	// to PublicURL + "/guide/" + the guide token. Required with Payments.
+	// to PublicURL + "/guide/" + the guide token. Set it with Payments:
+	// without it those addresses are paths, which providers refuse.
 	PublicURL string
 	// CheckoutTTL is how long a checkout, and so a pending registration's
 	// hold on its seat, lasts. Defaults to 30 minutes, Stripe's least.
