@@ -12,6 +12,7 @@ import (
 	"github.com/completeevent/completeevent-go/internal/testadapters"
 	"github.com/completeevent/completeevent-go/storage"
 	"github.com/completeevent/completeevent-go/ticketing"
+	"github.com/completeevent/completeevent-go/ticketing/paymentstest"
 	"github.com/completeevent/completeevent-go/webhook"
 )
 
@@ -139,18 +140,18 @@ func TestAuction(t *testing.T) {
 		if err != nil {
 			t.Fatalf("PayAuctionItem: %v", err)
 		}
-		req := p.payments.lastCheckout()
+		req := p.payments.LastCheckout()
 		if req.Amount != (ce.Money{Amount: 1100, Currency: "EUR"}) || req.ItemID != item.ID || req.Purpose != ticketing.PurposeAuctionItem {
 			t.Errorf("checkout request %+v: want 1100 EUR for item %s", req, item.ID)
 		}
-		res, err := p.callback(t, "evt_paid", ticketing.PaymentCompleted, req, checkout.ID, req.Amount)
+		res, err := p.deliver(paymentstest.Completed(req, "evt_paid", checkout.ID, req.Amount))
 		if err != nil || res.Outcome != ticketing.PaymentPaidItem {
 			t.Fatalf("payment: got %+v, %v; want item paid", res, err)
 		}
 		_, err = p.svc.PayAuctionItem(ctx, bob.GuideToken, item.ID)
 		wantKind(t, err, ce.ErrConflict, "")
 		// A second checkout paid after the first is refunded.
-		res, err = p.callback(t, "evt_paid_again", ticketing.PaymentCompleted, req, "cs_second", req.Amount)
+		res, err = p.deliver(paymentstest.Completed(req, "evt_paid_again", "cs_second", req.Amount))
 		if err != nil || res.Outcome != ticketing.PaymentRefunded {
 			t.Errorf("paying twice: got %+v, %v; want a refund", res, err)
 		}

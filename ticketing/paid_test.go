@@ -2,12 +2,9 @@ package ticketing_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,60 +14,14 @@ import (
 	"github.com/completeevent/completeevent-go/internal/testadapters"
 	"github.com/completeevent/completeevent-go/storage"
 	"github.com/completeevent/completeevent-go/ticketing"
+	"github.com/completeevent/completeevent-go/ticketing/paymentstest"
 	"github.com/completeevent/completeevent-go/webhook"
 )
-
-// fakePayments is a payment provider in memory: checkouts are numbered,
-// and callbacks are the JSON of a ticketing.PaymentEvent, "signed" by an
-// X-Fake-Signature header of "ok". The Stripe implementation is tested
-// against stripe-mock in package stripepay and end to end in the server.
-type fakePayments struct {
-	mu        sync.Mutex
-	checkouts []ticketing.CheckoutRequest
-	refunds   []string
-	fail      error
-}
-
-func (p *fakePayments) CreateCheckout(_ context.Context, req ticketing.CheckoutRequest) (*ticketing.Checkout, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.fail != nil {
-		return nil, p.fail
-	}
-	p.checkouts = append(p.checkouts, req)
-	id := fmt.Sprintf("cs_test_%d", len(p.checkouts))
-	return &ticketing.Checkout{ID: id, URL: "https://pay.example.com/" + id, ExpiresAt: req.ExpiresAt}, nil
-}
-
-func (p *fakePayments) Refund(_ context.Context, checkoutID, _ string) (string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.refunds = append(p.refunds, checkoutID)
-	return "re_" + checkoutID, nil
-}
-
-func (p *fakePayments) ParseEvent(body []byte, header http.Header) (*ticketing.PaymentEvent, error) {
-	if header.Get("X-Fake-Signature") != "ok" {
-		return nil, ce.Unauthorized("bad signature")
-	}
-	var ev ticketing.PaymentEvent
-	if err := json.Unmarshal(body, &ev); err != nil {
-		return nil, ce.Invalid("body", "%v", err)
-	}
-	return &ev, nil
-}
-
-// lastCheckout returns the last checkout request.
-func (p *fakePayments) lastCheckout() ticketing.CheckoutRequest {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.checkouts[len(p.checkouts)-1]
-}
 
 // paid is attendees with a priced tier and payments.
 type paid struct {
 	*attendees
-	payments *fakePayments
+	payments *paymentstest.Fake
 	priced   *ce.Tier
 	events   int
 }
@@ -78,7 +29,7 @@ type paid struct {
 func newPaid(t *testing.T, store storage.Store) *paid {
 	t.Helper()
 	a := newAttendees(t, store)
-	p := &paid{attendees: a, payments: &fakePayments{}}
+	p := &paid{attendees: a, payments: paymentstest.New()}
 	a.svc = ticketing.New(store, &ticketing.Options{
 		Now:        a.now,
 		Dispatcher: a.hooks,
@@ -89,18 +40,10 @@ func newPaid(t *testing.T, store storage.Store) *paid {
 	return p
 }
 
-// callback delivers a payment event for the checkout to the service.
-func (p *paid) callback(t *testing.T, id string, typ ticketing.PaymentEventType, req ticketing.CheckoutRequest, checkoutID string, amount ce.Money) (*ticketing.PaymentResult, error) {
-	t.Helper()
-	body, err := json.Marshal(ticketing.PaymentEvent{
-		ID: id, Type: typ, CheckoutID: checkoutID, Purpose: req.Purpose,
-		OrganizationID: req.OrganizationID, EventID: req.EventID, RegistrationID: req.RegistrationID, ItemID: req.ItemID,
-		Amount: amount, CreatedAt: p.now(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p.svc.HandlePaymentEvent(context.Background(), body, http.Header{"X-Fake-Signature": {"ok"}})
+// deliver hands the service the provider's signed callback reporting ev.
+func (p *paid) deliver(ev ticketing.PaymentEvent) (*ticketing.PaymentResult, error) {
+	body, header := paymentstest.Callback(ev)
+	return p.svc.HandlePaymentEvent(context.Background(), body, header)
 }
 
 func TestPaidRegistration(t *testing.T) {
@@ -115,7 +58,7 @@ func TestPaidRegistration(t *testing.T) {
 		if r.Status != ce.RegistrationPendingPayment || got.Checkout == nil || r.PaymentReference != got.Checkout.ID {
 			t.Fatalf("registration %+v, checkout %+v: want pending with the checkout's id", r, got.Checkout)
 		}
-		req := p.payments.lastCheckout()
+		req := p.payments.LastCheckout()
 		wantReq := ticketing.CheckoutRequest{
 			Purpose: ticketing.PurposeRegistration, OrganizationID: p.org, EventID: p.event.ID, RegistrationID: r.ID,
 			Description: "Spring meetup – Gala", Amount: ce.Money{Amount: 2500, Currency: "EUR"}, Email: "ada@example.org",
@@ -150,7 +93,9 @@ func TestPaidRegistration(t *testing.T) {
 			{"the same event again", "evt_e", ticketing.PaymentCompleted, r.PaymentReference, ce.Money{Amount: 2500, Currency: "EUR"}, ticketing.PaymentDuplicate},
 			{"expiry after success", "evt_f", ticketing.PaymentExpired, r.PaymentReference, ce.Money{}, ticketing.PaymentIgnored},
 		} {
-			res, err := p.callback(t, tc.id, tc.typ, req, tc.session, tc.amount)
+			ev := paymentstest.Completed(req, tc.id, tc.session, tc.amount)
+			ev.Type = tc.typ // the other types carry the same fields
+			res, err := p.deliver(ev)
 			if err != nil || res.Outcome != tc.want {
 				t.Errorf("%s: got %+v, %v; want outcome %s", tc.name, res, err, tc.want)
 			}
@@ -179,8 +124,8 @@ func TestPaidRegistrationExpiryFreesTheSeat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := p.payments.lastCheckout()
-	res, err := p.callback(t, "evt_x", ticketing.PaymentExpired, req, got.Checkout.ID, ce.Money{})
+	req := p.payments.LastCheckout()
+	res, err := p.deliver(paymentstest.Expired(req, "evt_x", got.Checkout.ID))
 	if err != nil || res.Outcome != ticketing.PaymentReleasedRegistration {
 		t.Fatalf("expiry: got %+v, %v; want the registration released", res, err)
 	}
@@ -189,15 +134,15 @@ func TestPaidRegistrationExpiryFreesTheSeat(t *testing.T) {
 	}
 	// A completion that arrives after the expiry released the seat is
 	// refunded, never confirmed.
-	res, err = p.callback(t, "evt_y", ticketing.PaymentCompleted, req, got.Checkout.ID, p.priced.Price)
-	if err != nil || res.Outcome != ticketing.PaymentRefunded || len(p.payments.refunds) != 1 {
-		t.Errorf("late completion: got %+v, %v, refunds %v; want a refund", res, err, p.payments.refunds)
+	res, err = p.deliver(paymentstest.Completed(req, "evt_y", got.Checkout.ID, p.priced.Price))
+	if err != nil || res.Outcome != ticketing.PaymentRefunded || len(p.payments.Refunds()) != 1 {
+		t.Errorf("late completion: got %+v, %v, refunds %v; want a refund", res, err, p.payments.Refunds())
 	}
 }
 
 func TestPaymentEventRefusesForgeries(t *testing.T) {
 	p := newPaid(t, newMemstore(t))
-	_, err := p.svc.HandlePaymentEvent(context.Background(), []byte(`{}`), http.Header{"X-Fake-Signature": {"forged"}})
+	_, err := p.svc.HandlePaymentEvent(context.Background(), []byte(`{}`), http.Header{paymentstest.SignatureHeader: {"forged"}})
 	wantKind(t, err, ce.ErrUnauthorized, "")
 	plain := newAttendees(t, newMemstore(t))
 	_, err = plain.svc.HandlePaymentEvent(context.Background(), []byte(`{}`), http.Header{})
@@ -206,12 +151,12 @@ func TestPaymentEventRefusesForgeries(t *testing.T) {
 
 func TestPaidRegistrationGivesTheSeatBackWhenTheCheckoutFails(t *testing.T) {
 	p := newPaid(t, newMemstore(t))
-	p.payments.fail = errors.New("stripe is down")
+	p.payments.SetFailure(errors.New("stripe is down"))
 	_, err := p.svc.Register(context.Background(), p.event.ID, attendee(p.priced.ID, 0))
 	if err == nil || !strings.Contains(err.Error(), "stripe is down") {
 		t.Fatalf("Register: got %v, want the provider's error", err)
 	}
-	p.payments.fail = nil
+	p.payments.SetFailure(nil)
 	if _, err := p.svc.Register(context.Background(), p.event.ID, attendee(p.priced.ID, 1)); err != nil {
 		t.Errorf("the seat was not given back: %v", err)
 	}
@@ -225,7 +170,7 @@ func TestCancelWithRefund(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := got.Registration
-	if res, err := p.callback(t, "evt_ok", ticketing.PaymentCompleted, p.payments.lastCheckout(), r.PaymentReference, p.priced.Price); err != nil || res.Outcome != ticketing.PaymentConfirmedRegistration {
+	if res, err := p.deliver(paymentstest.Completed(p.payments.LastCheckout(), "evt_ok", r.PaymentReference, p.priced.Price)); err != nil || res.Outcome != ticketing.PaymentConfirmedRegistration {
 		t.Fatalf("payment: %+v, %v", res, err)
 	}
 	free := p.register(t, p.inPerson, 1)
@@ -236,8 +181,8 @@ func TestCancelWithRefund(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CancelRegistration with refund: %v", err)
 	}
-	if cancelled.RefundReference != "re_"+r.PaymentReference || !cmp.Equal(p.payments.refunds, []string{r.PaymentReference}) {
-		t.Errorf("refund %q, refunds %v; want one refund of %s", cancelled.RefundReference, p.payments.refunds, r.PaymentReference)
+	if cancelled.RefundReference != "re_"+r.PaymentReference || !cmp.Equal(p.payments.Refunds(), []string{r.PaymentReference}) {
+		t.Errorf("refund %q, refunds %v; want one refund of %s", cancelled.RefundReference, p.payments.Refunds(), r.PaymentReference)
 	}
 	msgs := messages[webhook.RegistrationCancelled](t, p.attendees)
 	if len(msgs) != 1 || !msgs[0].Refunded || msgs[0].RefundReference != cancelled.RefundReference || msgs[0].Reason != "Event moved" {
