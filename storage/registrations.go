@@ -50,6 +50,12 @@ type Registrations interface {
 	// List returns the registrations of the organization's event ordered
 	// by id (creation time), at most PageLimit(f.Limit) of them.
 	List(ctx context.Context, organizationID, eventID string, f RegistrationFilter) ([]*ce.Registration, error)
+	// ListPendingPayment returns at most limit pending_payment
+	// registrations, of any organization, whose CreatedAt is strictly
+	// before createdBefore (normalized by NormalizeTime), oldest first (by
+	// CreatedAt, then id): the holds a releasing worker gives back when
+	// their payment never completed. A limit of zero or less returns none.
+	ListPendingPayment(ctx context.Context, createdBefore time.Time, limit int) ([]*ce.Registration, error)
 	// Update replaces the stored registration of r's organization and id
 	// with r and increments its Version. When the status changes from
 	// one that holds a seat to one that does not, the seat is given back;

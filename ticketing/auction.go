@@ -188,7 +188,7 @@ func (s *Service) close(ctx context.Context, tx storage.Tx, item *ce.AuctionItem
 
 // CloseDueAuctionItems closes every open item, of any organization, whose
 // closing time has come, at most limit of them, and returns how many it
-// closed. A closing worker calls it periodically; see RunAuctionCloser.
+// closed. A maintenance worker calls it periodically; see RunMaintenance.
 func (s *Service) CloseDueAuctionItems(ctx context.Context, limit int) (int, error) {
 	due, err := s.store.AuctionItems().ListDue(ctx, s.now(), limit)
 	if err != nil {
@@ -202,27 +202,4 @@ func (s *Service) CloseDueAuctionItems(ctx context.Context, limit int) (int, err
 		closed++
 	}
 	return closed, nil
-}
-
-// RunAuctionCloser closes due auction items every interval until ctx ends,
-// logging failures, and returns nil when it does.
-func (s *Service) RunAuctionCloser(ctx context.Context, interval time.Duration) error {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		for {
-			n, err := s.CloseDueAuctionItems(ctx, storage.MaxPageLimit)
-			if err != nil && ctx.Err() == nil {
-				s.logger.ErrorContext(ctx, "closing due auction items", "error", err)
-			}
-			if n < storage.MaxPageLimit || err != nil {
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-ticker.C:
-		}
-	}
 }

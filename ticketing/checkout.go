@@ -2,9 +2,12 @@ package ticketing
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/storage"
 )
 
 // startPayment stores the pending registration r of tier t of event e,
@@ -50,4 +53,55 @@ func (s *Service) release(ctx context.Context, r *ce.Registration, reason string
 	if err := s.store.Registrations().Update(ctx, r); err != nil {
 		s.logger.ErrorContext(ctx, "releasing the seat of a registration", "registration", r.ID, "error", err)
 	}
+}
+
+// HoldReleaseGrace is how long after its checkout expired a pending
+// registration still holds its seat before ReleaseExpiredHolds gives it
+// back. The payment provider's expiry callback normally releases the seat
+// first, within minutes of the expiry; the grace leaves it that time, so
+// that the safety net only catches callbacks that never come (a webhook
+// misconfigured, an endpoint down for days) and a completion callback
+// merely delayed still finds its registration pending.
+const HoldReleaseGrace = time.Hour
+
+// releaseReason is the CancelReason of a registration released by
+// ReleaseExpiredHolds.
+const releaseReason = "the payment was not completed in time"
+
+// ReleaseExpiredHolds cancels the pending registrations, of any
+// organization, created before now minus Options.CheckoutTTL minus
+// HoldReleaseGrace, whose payment neither completed nor expired by the
+// provider's callback, at most limit of them, oldest first, giving their
+// seats back; it returns how many it released. Each is released in a
+// transaction of its own, under the version it was listed at: one that
+// changed since, most likely because the provider's callback won the race,
+// is skipped, not an error. A completion callback that arrives after the
+// release is refunded by HandlePaymentEvent (PaymentRefunded). An error is
+// a storage failure; the registrations released before it stay released.
+// A maintenance worker calls it periodically; see RunMaintenance. It is
+// safe for concurrent use, also by several processes sharing the store.
+func (s *Service) ReleaseExpiredHolds(ctx context.Context, limit int) (int, error) {
+	cutoff := s.now().Add(-s.checkoutTTL - HoldReleaseGrace)
+	pending, err := s.store.Registrations().ListPendingPayment(ctx, cutoff, limit)
+	if err != nil {
+		return 0, err
+	}
+	released := 0
+	for _, r := range pending {
+		err := s.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
+			now := s.now()
+			r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, releaseReason, now
+			return tx.Registrations().Update(ctx, r)
+		})
+		switch {
+		case errors.Is(err, ce.ErrConflict):
+			s.logger.InfoContext(ctx, "pending registration changed before its release", "organization", r.OrganizationID, "registration", r.ID)
+			continue
+		case err != nil:
+			return released, fmt.Errorf("ticketing: release registration %s: %w", r.ID, err)
+		}
+		released++
+		s.logger.InfoContext(ctx, "released the seat of an unpaid registration", "organization", r.OrganizationID, "event", r.EventID, "registration", r.ID, "checkout", r.PaymentReference)
+	}
+	return released, nil
 }

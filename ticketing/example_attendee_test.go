@@ -218,6 +218,52 @@ func ExampleService_HandlePaymentEvent_expired() {
 	// Grace pending_payment
 }
 
+func ExampleService_ReleaseExpiredHolds() {
+	ctx := context.Background()
+	now := exampleNow()
+	svc, orgID := exampleService(ticketing.Options{
+		Now:       func() time.Time { return now },
+		Payments:  paymentstest.New(),
+		PublicURL: "https://events.example.org",
+	})
+	e, tiers := exampleOnSale(svc, orgID, ticketing.TierInput{Name: "Gala", Price: ce.Money{Amount: 2500, Currency: "EUR"}, Capacity: 1})
+	gala := tiers[0].ID
+	ada, err := svc.Register(ctx, e.ID, ticketing.RegistrationInput{TierID: gala, Email: "ada@example.org", FirstName: "Ada", LastName: "Lovelace"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// Ada's checkout expires after 30 minutes, but its expiry callback
+	// never arrives. Until the grace period has passed too, her seat is
+	// kept...
+	now = now.Add(30 * time.Minute)
+	n, err := svc.ReleaseExpiredHolds(ctx, 100)
+	fmt.Println("released", n, err)
+
+	// ...then given back.
+	now = now.Add(ticketing.HoldReleaseGrace + time.Minute)
+	n, err = svc.ReleaseExpiredHolds(ctx, 100)
+	fmt.Println("released", n, err)
+	r, err := svc.GetRegistration(ctx, orgID, ada.Registration.ID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s: %s\n", r.Status, r.CancelReason)
+	grace, err := svc.Register(ctx, e.ID, ticketing.RegistrationInput{TierID: gala, Email: "grace@example.org", FirstName: "Grace", LastName: "Hopper"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(grace.Registration.FirstName, grace.Registration.Status)
+	// Output:
+	// released 0 <nil>
+	// released 1 <nil>
+	// cancelled: the payment was not completed in time
+	// Grace pending_payment
+}
+
 func ExampleService_CancelRegistration() {
 	ctx := context.Background()
 	svc, orgID := exampleSetup()

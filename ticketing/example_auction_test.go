@@ -213,7 +213,7 @@ func ExampleService_CloseDueAuctionItems() {
 	// closed won by Ada: true
 }
 
-func ExampleService_RunAuctionCloser() {
+func ExampleService_RunMaintenance() {
 	store := memstore.New()
 	defer store.Close()
 	now := exampleNow()
@@ -230,8 +230,8 @@ func ExampleService_RunAuctionCloser() {
 	exampleBid(svc, ada.GuideToken, item.ID, 2000)
 	now = item.ClosesAt
 
-	// The closer is a worker of its own on the same store. Its only e-mail
-	// is the winner's, queued as it closes the item.
+	// The maintenance worker is a worker of its own on the same store. Its
+	// only e-mail is the winner's, queued as it closes the item.
 	won := make(chan struct{}, 1)
 	closer := ticketing.New(store, &ticketing.Options{
 		Now:         clock,
@@ -239,7 +239,7 @@ func ExampleService_RunAuctionCloser() {
 	})
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { done <- closer.RunAuctionCloser(ctx, time.Minute) }()
+	go func() { done <- closer.RunMaintenance(ctx, time.Minute) }()
 
 	select {
 	case <-won:
@@ -247,14 +247,14 @@ func ExampleService_RunAuctionCloser() {
 		fmt.Println("the item was not closed")
 	}
 	stop()
-	fmt.Println("closer stopped:", <-done)
+	fmt.Println("maintenance stopped:", <-done)
 	if item, err = svc.GetAuctionItem(context.Background(), org.ID, item.ID); err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(item.Status, "won by Ada:", item.WinnerRegistrationID == ada.ID)
 	// Output:
-	// closer stopped: <nil>
+	// maintenance stopped: <nil>
 	// closed won by Ada: true
 }
 

@@ -137,8 +137,9 @@
 //
 // A delivery worker runs with the server and sends the webhooks of
 // committed changes at once; a mail worker sends the confirmation,
-// cancellation and auction-win e-mails; an auction worker closes items at
-// their closing time. Errors are
+// cancellation and auction-win e-mails; a maintenance worker closes
+// auction items at their closing time and frees the seats of registrations
+// whose payment never completed. Errors are
 // {"error":{"code":…,"message":…,"field":…}}. SIGINT or SIGTERM stops the
 // server gracefully: it finishes the requests in flight, then the webhook
 // deliveries and e-mails in flight.

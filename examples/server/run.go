@@ -37,9 +37,10 @@ const (
 	// stripeTimeout bounds one request to Stripe's API, well within the
 	// write timeout of the request that makes it.
 	stripeTimeout = 20 * time.Second
-	// auctionCloseInterval is how often the auction worker closes the
-	// items whose closing time has come.
-	auctionCloseInterval = 5 * time.Second
+	// maintenanceInterval is how often the maintenance worker closes the
+	// auction items whose closing time has come and releases the seats of
+	// registrations whose payment never completed.
+	maintenanceInterval = 5 * time.Second
 )
 
 // stripeCheckoutOrigin is where Stripe Checkout pages are served: the
@@ -258,16 +259,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	// The workers outlive the HTTP server: stopped after it, they finish
 	// the deliveries and e-mails in flight before the store closes.
 	workerCtx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
-	hooksDone, mailDone, auctionDone := make(chan error, 1), make(chan error, 1), make(chan error, 1)
+	hooksDone, mailDone, maintenanceDone := make(chan error, 1), make(chan error, 1), make(chan error, 1)
 	go func() { hooksDone <- hookWorker.Run(workerCtx) }()
 	go func() { mailDone <- mailWorker.Run(workerCtx) }()
-	// Auction items close at their closing time, picking their winners.
-	go func() { auctionDone <- svc.RunAuctionCloser(workerCtx, auctionCloseInterval) }()
+	// Auction items close at their closing time, picking their winners;
+	// seats held for payments that never completed are given back.
+	go func() { maintenanceDone <- svc.RunMaintenance(workerCtx, maintenanceInterval) }()
 	defer func() {
 		logger.Info("draining webhook deliveries and e-mails")
 		stopWorkers()
-		if werr := <-auctionDone; werr != nil {
-			err = errors.Join(err, fmt.Errorf("auction closer: %w", werr))
+		if werr := <-maintenanceDone; werr != nil {
+			err = errors.Join(err, fmt.Errorf("maintenance worker: %w", werr))
 		}
 		if werr := <-hooksDone; werr != nil {
 			err = errors.Join(err, fmt.Errorf("webhook worker: %w", werr))

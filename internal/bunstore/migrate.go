@@ -60,9 +60,9 @@ func Migrate(ctx context.Context, db bun.IDB) error {
 func schema(d dialect.Name) (versionTable string, versions [][]string, err error) {
 	switch d {
 	case dialect.PG:
-		return pgVersionTable, [][]string{pgVersion1(), version2(), pgVersion3(), pgVersion4(), pgVersion5()}, nil
+		return pgVersionTable, [][]string{pgVersion1(), version2(), pgVersion3(), pgVersion4(), pgVersion5(), version6()}, nil
 	case dialect.SQLite:
-		return sqliteVersionTable, [][]string{sqliteVersion1(), version2(), sqliteVersion3(), sqliteVersion4(), sqliteVersion5()}, nil
+		return sqliteVersionTable, [][]string{sqliteVersion1(), version2(), sqliteVersion3(), sqliteVersion4(), sqliteVersion5(), version6()}, nil
 	default:
 		return "", nil, fmt.Errorf("migrate: unsupported dialect %s", d)
 	}

@@ -3,6 +3,7 @@ package bunstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -167,6 +168,27 @@ func (r registrations) List(ctx context.Context, organizationID, eventID string,
 		case n == 0:
 			return nil, ce.NotFound("registration %s not found in event %s", f.After, eventID)
 		}
+	}
+	return domains(ms, (*registrationModel).domain), nil
+}
+
+// ListPendingPayment reads the partial index of the pending registrations
+// (migrate_holds.go), whose condition the query repeats as a literal.
+func (r registrations) ListPendingPayment(ctx context.Context, createdBefore time.Time, limit int) ([]*ce.Registration, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		return []*ce.Registration{}, nil
+	}
+	var ms []registrationModel
+	err := r.db.NewSelect().Model(&ms).
+		Where("?TableAlias.status = 'pending_payment' AND ?TableAlias.created_at < ?", storage.NormalizeTime(createdBefore)).
+		OrderExpr("?TableAlias.created_at, ?TableAlias.id").
+		Limit(limit).
+		Scan(ctx)
+	if err != nil {
+		return nil, r.fail(err, "list pending registrations", "", "")
 	}
 	return domains(ms, (*registrationModel).domain), nil
 }

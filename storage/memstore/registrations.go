@@ -179,6 +179,25 @@ func (r registrations) List(ctx context.Context, organizationID, eventID string,
 	return out, err
 }
 
+// ListPendingPayment looks at every registration: the store is for tests
+// and small installations.
+func (r registrations) ListPendingPayment(ctx context.Context, createdBefore time.Time, limit int) ([]*ce.Registration, error) {
+	var out []*ce.Registration
+	err := r.s.do(ctx, func(d *data, _ func(func())) error {
+		before := storage.NormalizeTime(createdBefore)
+		out = collect(d.registrations.records, func(reg ce.Registration) bool {
+			return reg.Status == ce.RegistrationPendingPayment && reg.CreatedAt.Before(before)
+		}, func(a, b *ce.Registration) int {
+			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+		})
+		return nil
+	})
+	if limit = max(limit, 0); len(out) > limit {
+		out = out[:limit]
+	}
+	return out, err
+}
+
 func (r registrations) Update(ctx context.Context, reg *ce.Registration) error {
 	return r.s.do(ctx, func(d *data, undo func(func())) error {
 		old, err := d.registration(reg.OrganizationID, reg.ID)

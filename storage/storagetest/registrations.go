@@ -765,3 +765,84 @@ func testRegistrationRaceToCheckIn(t *testing.T, s storage.Store) {
 		t.Errorf("after the race: got version %d checked in at %v, want version 2 at %v (the winner's)", got.Version, got.CheckedInAt, want)
 	}
 }
+
+// holdDay is the day of testRegistrationPendingPayment's registrations,
+// long before every other test's, so that its listings see only its own.
+var holdDay = base.Add(-1000 * 24 * time.Hour)
+
+// releaseHolds cancels every pending registration created before until,
+// left by earlier runs on a shared store, so that
+// testRegistrationPendingPayment sees only its own.
+func releaseHolds(t *testing.T, s storage.Store, until time.Time) {
+	t.Helper()
+	for {
+		pending, err := s.Registrations().ListPendingPayment(ctx(t), until, storage.MaxPageLimit)
+		if err != nil {
+			t.Fatalf("list pending: %v", err)
+		}
+		if len(pending) == 0 {
+			return
+		}
+		for _, r := range pending {
+			r.Status, r.CancelledAt = ce.RegistrationCancelled, until
+			if err := s.Registrations().Update(ctx(t), r); err != nil {
+				t.Fatalf("cancel %s: %v", r.ID, err)
+			}
+		}
+	}
+}
+
+func testRegistrationPendingPayment(t *testing.T, s storage.Store) {
+	cutoff := holdDay.Add(time.Minute)
+	releaseHolds(t, s, holdDay.Add(24*time.Hour))
+	org, other := newOrg(t, s), newOrg(t, s)
+	tier := createTier(t, s, createEvent(t, s, org, base), "Regular", 0)
+	otherTier := createTier(t, s, createEvent(t, s, other, base), "Regular", 0)
+	create := func(tier *ce.Tier, status ce.RegistrationStatus, createdAt time.Time) *ce.Registration {
+		t.Helper()
+		r := newRegistration(tier)
+		r.Status, r.CreatedAt = status, createdAt
+		if err := s.Registrations().Create(ctx(t), r); err != nil {
+			t.Fatalf("create a %s registration: %v", status, err)
+		}
+		return r
+	}
+	// Out of order, across the organizations, with a tie.
+	third := create(tier, ce.RegistrationPendingPayment, storage.NormalizeTime(cutoff).Add(-time.Microsecond))
+	tied := []*ce.Registration{
+		create(otherTier, ce.RegistrationPendingPayment, holdDay.Add(time.Second)),
+		create(tier, ce.RegistrationPendingPayment, holdDay.Add(time.Second)),
+	}
+	slices.SortFunc(tied, func(a, b *ce.Registration) int { return strings.Compare(a.ID, b.ID) })
+	second := create(otherTier, ce.RegistrationPendingPayment, holdDay.Add(2*time.Second))
+	create(tier, ce.RegistrationPendingPayment, cutoff) // at the cutoff: not before it
+	create(tier, ce.RegistrationConfirmed, holdDay)
+	create(otherTier, ce.RegistrationCancelled, holdDay)
+	list := func(before time.Time, limit int) []*ce.Registration {
+		t.Helper()
+		pending, err := s.Registrations().ListPendingPayment(ctx(t), before, limit)
+		if err != nil {
+			t.Fatalf("list pending: %v", err)
+		}
+		return pending
+	}
+
+	all := []string{tied[0].ID, tied[1].ID, second.ID, third.ID}
+	// The cutoff in another zone, with nanoseconds: normalized like
+	// CreatedAt, so still the cutoff itself.
+	lastNano := storage.NormalizeTime(cutoff).Add(time.Microsecond - time.Nanosecond).In(time.FixedZone("PST", -8*60*60))
+	wantEqual(t, "pending registrations", ids(list(lastNano, 10), regID), all)
+	wantEqual(t, "pending registrations with a limit", ids(list(cutoff, 2), regID), all[:2])
+	wantEqual(t, "pending registrations before the first", ids(list(holdDay.Add(time.Second), 10), regID), []string{})
+	wantEqual(t, "pending registrations with a zero limit", ids(list(cutoff, 0), regID), []string{})
+	wantEqual(t, "pending registrations with a negative limit", ids(list(cutoff, -1), regID), []string{})
+	wantEqual(t, "listed pending registration", list(cutoff, 1)[0], tied[0])
+
+	// Confirming a registration takes it off the list.
+	confirmed := *tied[0]
+	confirmed.Status = ce.RegistrationConfirmed
+	if err := s.Registrations().Update(ctx(t), &confirmed); err != nil {
+		t.Fatalf("confirm: %v", err)
+	}
+	wantEqual(t, "pending registrations after confirming the first", ids(list(cutoff, 10), regID), all[1:])
+}

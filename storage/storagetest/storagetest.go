@@ -71,6 +71,7 @@ func Run(t *testing.T, h Harness) {
 		{"RegistrationRaceForTier", testRegistrationRaceForTier},
 		{"RegistrationRaceForEvent", testRegistrationRaceForEvent},
 		{"RegistrationRaceToCheckIn", testRegistrationRaceToCheckIn},
+		{"RegistrationPendingPayment", testRegistrationPendingPayment},
 		{"EmailEnqueueAndList", testEmailEnqueue},
 		{"EmailEnqueueRollback", testEmailEnqueueRollback},
 		{"EmailClaims", testEmailClaims},
