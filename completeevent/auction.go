@@ -1,6 +1,9 @@
 package completeevent
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // AuctionItemStatus is the life-cycle state of a silent-auction item.
 type AuctionItemStatus string
@@ -29,7 +32,9 @@ type AuctionItem struct {
 	ClosesAt     time.Time         `json:"closesAt"`
 	Status       AuctionItemStatus `json:"status"`
 	// HighestBidID and HighestAmount are those of the highest bid so far;
-	// empty and zero without bids.
+	// empty and zero without bids. Once the item is closed they are those
+	// of the winning bid, the highest of a bidder still confirmed: empty
+	// and zero without a winner.
 	HighestBidID  string `json:"highestBidId,omitempty"`
 	HighestAmount int64  `json:"highestAmount,omitempty"`
 	// WinnerRegistrationID is the registration of the highest bidder, set
@@ -57,6 +62,11 @@ type Bid struct {
 	CreatedAt time.Time `json:"createdAt"`
 }
 
+// MaxAmount is the largest amount, in minor units, of a bid, a starting bid
+// or an increment: 99,999,999, the largest amount a Stripe Checkout
+// session takes, so that any winning bid can be paid.
+const MaxAmount = 99_999_999
+
 // Limits on an auction item's text, in characters.
 const (
 	maxItemTitleLength       = 200
@@ -65,8 +75,8 @@ const (
 
 // Validate reports an ErrInvalid error naming the first field of item that
 // is wrong for an item of event e: a title, a starting bid of at least one
-// minor unit in a known currency, an increment of at least one, and a
-// closing time no later than the event's end.
+// minor unit in a known currency, an increment of at least one, neither
+// above MaxAmount, and a closing time no later than the event's end.
 func (item *AuctionItem) Validate(e *Event) error {
 	if err := validateText("title", item.Title, true, maxItemTitleLength); err != nil {
 		return err
@@ -80,8 +90,12 @@ func (item *AuctionItem) Validate(e *Event) error {
 	switch {
 	case item.StartingBid.Amount < 1:
 		return Invalid("startingBid.amount", "must be at least 1 minor unit")
+	case item.StartingBid.Amount > MaxAmount:
+		return Invalid("startingBid.amount", "must be at most %d minor units", MaxAmount)
 	case item.MinIncrement < 1:
 		return Invalid("minIncrement", "must be at least 1 minor unit")
+	case item.MinIncrement > MaxAmount:
+		return Invalid("minIncrement", "must be at most %d minor units", MaxAmount)
 	case item.ClosesAt.IsZero():
 		return Invalid("closesAt", "is required")
 	case item.ClosesAt.After(e.EndsAt):
@@ -91,10 +105,14 @@ func (item *AuctionItem) Validate(e *Event) error {
 }
 
 // MinimumBid returns the least amount, in minor units, a new bid on item
-// must offer: the starting bid, or the highest bid plus the increment.
+// must offer: the starting bid, or the highest bid plus the increment,
+// math.MaxInt64 where that sum would overflow.
 func (item *AuctionItem) MinimumBid() int64 {
 	if item.HighestBidID == "" {
 		return item.StartingBid.Amount
+	}
+	if item.MinIncrement > 0 && item.HighestAmount > math.MaxInt64-item.MinIncrement {
+		return math.MaxInt64
 	}
 	return item.HighestAmount + item.MinIncrement
 }

@@ -56,8 +56,9 @@ func ValidCurrency(code string) bool {
 	return ok
 }
 
-// currencyExponent returns the number of decimals of the minor unit of an
-// active ISO 4217 currency.
+// CurrencyDecimals returns the number of decimals of the minor unit of an
+// active ISO 4217 currency in upper case (2 for EUR, 0 for JPY), and false
+// for any other code.
 func CurrencyDecimals(code string) (int, bool) {
 	if len(code) != 3 || strings.ToUpper(code) != code {
 		return 0, false

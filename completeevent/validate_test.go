@@ -2,6 +2,7 @@ package completeevent_test
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -148,5 +149,23 @@ func assertField(t *testing.T, err error, wantField string) {
 	}
 	if got := ce.ErrorField(err); got != wantField {
 		t.Errorf("got field %q (%v), want %q", got, err, wantField)
+	}
+}
+
+func TestAuctionItemMinimumBid(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		item ce.AuctionItem
+		want int64
+	}{
+		{"no bids", ce.AuctionItem{StartingBid: ce.Money{Amount: 1000}, MinIncrement: 100}, 1000},
+		{"a bid", ce.AuctionItem{StartingBid: ce.Money{Amount: 1000}, MinIncrement: 100, HighestBidID: "bid_1", HighestAmount: 1200}, 1300},
+		{"overflowing", ce.AuctionItem{StartingBid: ce.Money{Amount: 1000}, MinIncrement: 100, HighestBidID: "bid_1", HighestAmount: math.MaxInt64 - 50}, math.MaxInt64},
+		{"at the edge", ce.AuctionItem{StartingBid: ce.Money{Amount: 1000}, MinIncrement: 1, HighestBidID: "bid_1", HighestAmount: math.MaxInt64 - 1}, math.MaxInt64},
+	} {
+		if got := tc.item.MinimumBid(); got != tc.want {
+			t.Errorf("%s: got %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }

@@ -87,28 +87,18 @@ func (s *Service) Join(ctx context.Context, token string) (string, error) {
 	if !ce.ValidToken(token, tokenBytes) {
 		return "", ce.NotFound("no join link here")
 	}
-	var joinURL string
-	err := txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
-		r, err := tx.Registrations().GetByToken(ctx, storage.JoinToken, token)
-		if errors.Is(err, ce.ErrNotFound) {
-			return ce.NotFound("no join link here")
-		}
-		if err != nil {
+	// Read first: only the first use writes, so the many clicks at the
+	// start of an event take no write transaction.
+	r, t, err := s.joinable(ctx, s.store, token)
+	if err != nil {
+		return "", err
+	}
+	if !r.JoinedAt.IsZero() {
+		return t.JoinURL, nil
+	}
+	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
+		if r, t, err = s.joinable(ctx, tx, token); err != nil || !r.JoinedAt.IsZero() {
 			return err
-		}
-		if r.Status != ce.RegistrationConfirmed {
-			return &ce.Error{Kind: ce.ErrForbidden, Message: "this join link no longer works: the registration is " + string(r.Status)}
-		}
-		t, err := tx.Tiers().Get(ctx, r.OrganizationID, r.TierID)
-		if err != nil {
-			return err
-		}
-		if !t.Virtual() {
-			return &ce.Error{Kind: ce.ErrForbidden, Message: "this join link no longer works: the ticket is no longer online"}
-		}
-		joinURL = t.JoinURL
-		if !r.JoinedAt.IsZero() {
-			return nil
 		}
 		r.JoinedAt = s.now()
 		r.UpdatedAt = r.JoinedAt
@@ -117,7 +107,31 @@ func (s *Service) Join(ctx context.Context, token string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return joinURL, nil
+	return t.JoinURL, nil
+}
+
+// joinable returns the registration whose join token is token and its
+// tier, through repos: ErrNotFound for an unknown token, ErrForbidden
+// once the registration is not confirmed or the tier not virtual.
+func (s *Service) joinable(ctx context.Context, repos storage.Repositories, token string) (*ce.Registration, *ce.Tier, error) {
+	r, err := repos.Registrations().GetByToken(ctx, storage.JoinToken, token)
+	if errors.Is(err, ce.ErrNotFound) {
+		return nil, nil, ce.NotFound("no join link here")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.Status != ce.RegistrationConfirmed {
+		return nil, nil, &ce.Error{Kind: ce.ErrForbidden, Message: "this join link no longer works: the registration is " + string(r.Status)}
+	}
+	t, err := repos.Tiers().Get(ctx, r.OrganizationID, r.TierID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !t.Virtual() {
+		return nil, nil, &ce.Error{Kind: ce.ErrForbidden, Message: "this join link no longer works: the ticket is no longer online"}
+	}
+	return r, t, nil
 }
 
 // GetRegistration returns the organization's registration with the id, or

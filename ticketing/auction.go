@@ -84,10 +84,15 @@ func (s *Service) ListAuctionItems(ctx context.Context, orgID, eventID string) (
 // auction item of the event of the registration whose guide token is
 // guideToken: attendees bid from their event guide. It returns ErrNotFound
 // for an unknown token or an item not of the registration's event,
+// ErrInvalid naming "amount" for an amount above completeevent.MaxAmount,
 // ErrForbidden if the registration is not confirmed, and ErrConflict if
-// the event is cancelled, the item is closed or the bid is below the item's MinimumBid. Of concurrent bids,
-// each is checked against the bids before it: two never both win a level.
+// the event is cancelled, the item is closed or the bid is below the
+// item's MinimumBid. Of concurrent bids, each is checked against the bids
+// before it: two never both win a level.
 func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amount int64) (*ce.Bid, error) {
+	if amount > ce.MaxAmount {
+		return nil, ce.Invalid("amount", "must be at most %d minor units", ce.MaxAmount)
+	}
 	r, err := s.guideRegistration(ctx, guideToken)
 	if err != nil {
 		return nil, err
@@ -113,7 +118,7 @@ func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amoun
 		}
 		now := s.now()
 		if item.Status != ce.AuctionItemOpen || !now.Before(item.ClosesAt) {
-			return ce.Conflict("bidding on %q closed at %s", item.Title, item.ClosesAt.UTC().Format(time.RFC3339))
+			return ce.Conflict("bidding on %q closed at %s", item.Title, localTime(e, item.ClosesAt))
 		}
 		if least := item.MinimumBid(); amount < least {
 			return &ce.Error{Kind: ce.ErrConflict, Field: "amount", Message: "the bid must be at least " + ce.Money{Amount: least, Currency: item.StartingBid.Currency}.String()}
@@ -139,8 +144,10 @@ func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amoun
 }
 
 // CloseAuctionItem closes the organization's open auction item now, before
-// its closing time if need be: the highest bid wins, and its bidder is
-// sent an e-mail with the link to pay. Closing a closed or paid item
+// its closing time if need be: the highest bid of a registration still
+// confirmed wins, the oldest of equal ones, and its bidder is sent an
+// e-mail with the link to pay; without such a bid the item closes without
+// a winner. Closing a closed or paid item
 // changes nothing and succeeds. It returns ErrNotFound if there is no such
 // item.
 func (s *Service) CloseAuctionItem(ctx context.Context, orgID, id string) (*ce.AuctionItem, error) {
@@ -162,20 +169,20 @@ func (s *Service) CloseAuctionItem(ctx context.Context, orgID, id string) (*ce.A
 	return out, nil
 }
 
-// close closes the open item in tx and queues the winner's e-mail.
+// close closes the open item in tx and queues the winner's e-mail. The
+// winning bid is the highest of a registration still confirmed: a bidder
+// cancelled since bidding does not win.
 func (s *Service) close(ctx context.Context, tx storage.Tx, item *ce.AuctionItem) error {
 	now := s.now()
 	item.Status, item.ClosedAt, item.UpdatedAt = ce.AuctionItemClosed, now, now
-	var winner *ce.Registration
-	if item.HighestBidID != "" {
-		bid, err := tx.AuctionItems().GetBid(ctx, item.OrganizationID, item.HighestBidID)
-		if err != nil {
-			return err
-		}
-		if winner, err = tx.Registrations().Get(ctx, item.OrganizationID, bid.RegistrationID); err != nil {
-			return err
-		}
-		item.WinnerRegistrationID = winner.ID
+	winner, bid, err := s.winner(ctx, tx, item)
+	if err != nil {
+		return err
+	}
+	if winner != nil {
+		item.HighestBidID, item.HighestAmount, item.WinnerRegistrationID = bid.ID, bid.Amount.Amount, winner.ID
+	} else {
+		item.HighestBidID, item.HighestAmount, item.WinnerRegistrationID = "", 0, ""
 	}
 	if err := tx.AuctionItems().Update(ctx, item); err != nil {
 		return txretry.Stale(err)
@@ -184,6 +191,34 @@ func (s *Service) close(ctx context.Context, tx storage.Tx, item *ce.AuctionItem
 		return nil
 	}
 	return s.queueEmail(ctx, tx, winner, ce.EmailAuctionWon, item.ID)
+}
+
+// winner returns the highest bid on item, the oldest of equal ones, whose
+// registration is confirmed, and that registration; nil and nil if there
+// is none.
+func (s *Service) winner(ctx context.Context, tx storage.Tx, item *ce.AuctionItem) (*ce.Registration, *ce.Bid, error) {
+	if item.HighestBidID == "" {
+		return nil, nil, nil
+	}
+	bids, err := tx.AuctionItems().ListBids(ctx, item.OrganizationID, item.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := make(map[string]bool) // registrations found not confirmed
+	for _, bid := range bids {
+		if seen[bid.RegistrationID] {
+			continue
+		}
+		r, err := tx.Registrations().Get(ctx, item.OrganizationID, bid.RegistrationID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if r.Status == ce.RegistrationConfirmed {
+			return r, bid, nil
+		}
+		seen[bid.RegistrationID] = true
+	}
+	return nil, nil, nil
 }
 
 // CloseDueAuctionItems closes every open item, of any organization, whose

@@ -3,6 +3,8 @@ package ticketing_test
 import (
 	"context"
 	"errors"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -41,6 +43,8 @@ func TestCreateAuctionItemRefusesBadInput(t *testing.T) {
 		{"negative starting bid", a.event.ID, func(in *ticketing.AuctionItemInput) { in.StartingBid.Amount = -5 }, ce.ErrInvalid, "startingBid.amount"},
 		{"unknown currency", a.event.ID, func(in *ticketing.AuctionItemInput) { in.StartingBid.Currency = "XYZ" }, ce.ErrInvalid, "startingBid.currency"},
 		{"zero increment", a.event.ID, func(in *ticketing.AuctionItemInput) { in.MinIncrement = 0 }, ce.ErrInvalid, "minIncrement"},
+		{"starting bid above the maximum", a.event.ID, func(in *ticketing.AuctionItemInput) { in.StartingBid.Amount = ce.MaxAmount + 1 }, ce.ErrInvalid, "startingBid.amount"},
+		{"increment above the maximum", a.event.ID, func(in *ticketing.AuctionItemInput) { in.MinIncrement = math.MaxInt64 }, ce.ErrInvalid, "minIncrement"},
 		{"closes in the past", a.event.ID, func(in *ticketing.AuctionItemInput) { in.ClosesAt = testNow }, ce.ErrInvalid, "closesAt"},
 		{"closes after the event", a.event.ID, func(in *ticketing.AuctionItemInput) { in.ClosesAt = a.event.EndsAt.Add(time.Second) }, ce.ErrInvalid, "closesAt"},
 		{"another organization's event", stranger.event.ID, nil, ce.ErrNotFound, ""},
@@ -184,4 +188,149 @@ func TestCloseAuctionItemWithoutBids(t *testing.T) {
 	stranger := newAttendees(t, a.store)
 	_, err = stranger.svc.CloseAuctionItem(ctx, stranger.org, item.ID)
 	wantKind(t, err, ce.ErrNotFound, "")
+}
+
+func TestPlaceBidRefusesAmountsAboveTheMaximum(t *testing.T) {
+	p := newPaid(t, newMemstore(t))
+	ctx := context.Background()
+	item, err := p.svc.CreateAuctionItem(ctx, p.org, p.event.ID, validItem())
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := p.register(t, p.inPerson, 0)
+	for _, amount := range []int64{math.MaxInt64, ce.MaxAmount + 1} {
+		_, err := p.svc.PlaceBid(ctx, alice.GuideToken, item.ID, amount)
+		wantKind(t, err, ce.ErrInvalid, "amount")
+	}
+	// A bid refused leaves the minimum where it was: a bid of 1 does not
+	// become the highest.
+	_, err = p.svc.PlaceBid(ctx, alice.GuideToken, item.ID, 1)
+	wantKind(t, err, ce.ErrConflict, "amount")
+	if _, err := p.svc.PlaceBid(ctx, alice.GuideToken, item.ID, ce.MaxAmount); err != nil {
+		t.Fatalf("bid of MaxAmount: %v", err)
+	}
+	_, err = p.svc.PlaceBid(ctx, alice.GuideToken, item.ID, 1)
+	wantKind(t, err, ce.ErrConflict, "amount")
+	got, err := p.svc.GetAuctionItem(ctx, p.org, item.ID)
+	if err != nil || got.HighestAmount != ce.MaxAmount {
+		t.Errorf("item %+v (%v): want the highest amount %d", got, err, ce.MaxAmount)
+	}
+}
+
+func TestPlaceBidClosedNamesTheEventsTime(t *testing.T) {
+	p := newPaid(t, newMemstore(t))
+	ctx := context.Background()
+	item, err := p.svc.CreateAuctionItem(ctx, p.org, p.event.ID, validItem())
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := p.register(t, p.inPerson, 0)
+	p.setNow(item.ClosesAt)
+	_, err = p.svc.PlaceBid(ctx, alice.GuideToken, item.ID, 5000)
+	wantKind(t, err, ce.ErrConflict, "")
+	if want := "closed at 2026-04-15 15:00 CEST"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want it to say %q", err, want)
+	}
+}
+
+func TestCloseAuctionItemSkipsCancelledBidders(t *testing.T) {
+	testadapters.ForEach(t, func(t *testing.T, store storage.Store) {
+		p := newPaid(t, store)
+		ctx := context.Background()
+		item, err := p.svc.CreateAuctionItem(ctx, p.org, p.event.ID, validItem())
+		if err != nil {
+			t.Fatal(err)
+		}
+		alice := p.register(t, p.inPerson, 0)
+		bob := p.register(t, p.inPerson, 1)
+		bids := map[string]*ce.Bid{}
+		for _, b := range []struct {
+			name   string
+			r      *ce.Registration
+			amount int64
+		}{{"alice", alice, 1000}, {"bob", bob, 1100}, {"alice again", alice, 1200}, {"bob again", bob, 1300}} {
+			bid, err := p.svc.PlaceBid(ctx, b.r.GuideToken, item.ID, b.amount)
+			if err != nil {
+				t.Fatalf("bid of %s: %v", b.name, err)
+			}
+			bids[b.name] = bid
+		}
+		if _, err := p.svc.CancelRegistration(ctx, p.org, bob.ID, ticketing.CancelInput{}); err != nil {
+			t.Fatal(err)
+		}
+		closed, err := p.svc.CloseAuctionItem(ctx, p.org, item.ID)
+		if err != nil || closed.WinnerRegistrationID != alice.ID || closed.HighestBidID != bids["alice again"].ID || closed.HighestAmount != 1200 {
+			t.Fatalf("closed item %+v (%v): want won by %s with bid %s at 1200", closed, err, alice.ID, bids["alice again"].ID)
+		}
+		if kinds := p.emails(t, bob.ID); slices.Contains(kinds, ce.EmailAuctionWon) {
+			t.Errorf("cancelled bidder's e-mails %v: want no auction_won", kinds)
+		}
+		_, err = p.svc.PayAuctionItem(ctx, bob.GuideToken, item.ID)
+		wantKind(t, err, ce.ErrForbidden, "")
+		// The winner cancelled after the close cannot pay either.
+		if _, err := p.svc.CancelRegistration(ctx, p.org, alice.ID, ticketing.CancelInput{}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.svc.PayAuctionItem(ctx, alice.GuideToken, item.ID)
+		wantKind(t, err, ce.ErrForbidden, "")
+
+		// Every bidder cancelled: no winner.
+		later := validItem()
+		later.Title = "Second poster"
+		second, err := p.svc.CreateAuctionItem(ctx, p.org, p.event.ID, later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		carol := p.register(t, p.inPerson, 2)
+		if _, err := p.svc.PlaceBid(ctx, carol.GuideToken, second.ID, 1000); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.svc.CancelRegistration(ctx, p.org, carol.ID, ticketing.CancelInput{}); err != nil {
+			t.Fatal(err)
+		}
+		closed, err = p.svc.CloseAuctionItem(ctx, p.org, second.ID)
+		if err != nil || closed.Status != ce.AuctionItemClosed || closed.WinnerRegistrationID != "" || closed.HighestBidID != "" || closed.HighestAmount != 0 {
+			t.Errorf("closed item %+v (%v): want closed without a winner", closed, err)
+		}
+	})
+}
+
+func TestAuctionItemPaidWithTheWrongAmount(t *testing.T) {
+	p := newPaid(t, newMemstore(t))
+	ctx := context.Background()
+	item, err := p.svc.CreateAuctionItem(ctx, p.org, p.event.ID, validItem())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := p.register(t, p.inPerson, 0)
+	if _, err := p.svc.PlaceBid(ctx, bob.GuideToken, item.ID, 1500); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.CloseAuctionItem(ctx, p.org, item.ID); err != nil {
+		t.Fatal(err)
+	}
+	first, err := p.svc.PayAuctionItem(ctx, bob.GuideToken, item.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := p.payments.LastCheckout()
+	res, err := p.deliver(paymentstest.Completed(req, "evt_wrong", first.ID, ce.Money{Amount: 15, Currency: "EUR"}))
+	if err != nil || res.Outcome != ticketing.PaymentRejected || !strings.Contains(res.Reason, "refund re_"+first.ID) {
+		t.Fatalf("wrong amount: got %+v, %v; want rejected and refunded", res, err)
+	}
+	if got := p.payments.Refunds(); len(got) != 1 || got[0] != first.ID {
+		t.Errorf("refunds %v, want %s", got, first.ID)
+	}
+	stored, err := p.svc.GetAuctionItem(ctx, p.org, item.ID)
+	if err != nil || stored.Status != ce.AuctionItemClosed || stored.WinnerRegistrationID != bob.ID {
+		t.Fatalf("item %+v (%v): want still closed, won by %s", stored, err, bob.ID)
+	}
+	again, err := p.svc.PayAuctionItem(ctx, bob.GuideToken, item.ID)
+	if err != nil || again.ID == first.ID {
+		t.Fatalf("paying again: %+v, %v; want a new checkout", again, err)
+	}
+	res, err = p.deliver(paymentstest.Completed(p.payments.LastCheckout(), "evt_right", again.ID, ce.Money{Amount: 1500, Currency: "EUR"}))
+	if err != nil || res.Outcome != ticketing.PaymentPaidItem {
+		t.Errorf("paying again: got %+v, %v; want item paid", res, err)
+	}
 }

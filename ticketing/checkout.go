@@ -14,35 +14,54 @@ import (
 // which holds its seat, and starts its checkout. If the checkout cannot be
 // started, the seat is given back.
 func (s *Service) startPayment(ctx context.Context, e *ce.Event, t *ce.Tier, r *ce.Registration) (*Registered, error) {
+	req, err := s.checkoutRequest(r, PurposeRegistration)
+	if err != nil {
+		return nil, err
+	}
 	r.AmountPaid = t.Price
 	if err := s.store.Registrations().Create(ctx, r); err != nil {
 		return nil, err
 	}
-	guide := s.publicURL + "/guide/" + r.GuideToken
-	checkout, err := s.payments.CreateCheckout(ctx, CheckoutRequest{
-		Purpose:        PurposeRegistration,
-		OrganizationID: r.OrganizationID,
-		EventID:        r.EventID,
-		RegistrationID: r.ID,
-		Description:    e.Title + " – " + t.Name,
-		Amount:         t.Price,
-		Email:          r.Email,
-		SuccessURL:     guide + "?payment=done",
-		CancelURL:      guide + "?payment=cancelled",
-		ExpiresAt:      r.CreatedAt.Add(s.checkoutTTL),
-		IdempotencyKey: "checkout-" + r.ID,
-	})
+	req.Description = e.Title + " – " + t.Name
+	req.Amount = t.Price
+	req.ExpiresAt = s.now().Add(s.checkoutTTL)
+	req.IdempotencyKey = "checkout-" + r.ID
+	checkout, err := s.payments.CreateCheckout(ctx, req)
 	if err != nil {
 		s.release(context.WithoutCancel(ctx), r, "the payment could not be started")
 		return nil, fmt.Errorf("ticketing: start the payment of registration %s: %w", r.ID, err)
 	}
+	// The checkout exists now: record it even if the caller went away,
+	// and give the seat back if that fails.
+	ctx = context.WithoutCancel(ctx)
 	r.PaymentReference = checkout.ID
 	r.UpdatedAt = s.now()
 	if err := s.store.Registrations().Update(ctx, r); err != nil {
+		s.release(ctx, r, "the payment could not be recorded")
 		return nil, err
 	}
 	s.logger.InfoContext(ctx, "registration awaits payment", "organization", r.OrganizationID, "event", r.EventID, "registration", r.ID, "checkout", checkout.ID)
 	return &Registered{Registration: r, Checkout: checkout}, nil
+}
+
+// checkoutRequest returns the start of the request for a checkout that
+// registration r pays, for the purpose: our ids, the payer's e-mail, and
+// the way back to the event guide. It fails without Options.PublicURL, a
+// configuration error (of no error kind: not the payer's mistake).
+func (s *Service) checkoutRequest(r *ce.Registration, purpose PaymentPurpose) (CheckoutRequest, error) {
+	if s.publicURL == "" {
+		return CheckoutRequest{}, errors.New("ticketing: Options.PublicURL is not set, so payments cannot send the payer back")
+	}
+	guide := s.publicURL + "/guide/" + r.GuideToken
+	return CheckoutRequest{
+		Purpose:        purpose,
+		OrganizationID: r.OrganizationID,
+		EventID:        r.EventID,
+		RegistrationID: r.ID,
+		Email:          r.Email,
+		SuccessURL:     guide + "?payment=done",
+		CancelURL:      guide + "?payment=cancelled",
+	}, nil
 }
 
 // release cancels the pending registration r, giving its seat back, and

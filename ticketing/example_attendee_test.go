@@ -124,7 +124,7 @@ func ExampleService_Register_paid() {
 	// Output:
 	// pending_payment EUR 25.00
 	// pay at https://pay.example.com/cs_1
-	// before 14:30 CEST
+	// before 14:31 CEST
 }
 
 func ExampleService_HandlePaymentEvent() {
@@ -234,10 +234,10 @@ func ExampleService_ReleaseExpiredHolds() {
 		return
 	}
 
-	// Ada's checkout expires after 30 minutes, but its expiry callback
+	// Ada's checkout expires after 31 minutes, but its expiry callback
 	// never arrives. Until the grace period has passed too, her seat is
 	// kept...
-	now = now.Add(30 * time.Minute)
+	now = now.Add(31 * time.Minute)
 	n, err := svc.ReleaseExpiredHolds(ctx, 100)
 	fmt.Println("released", n, err)
 

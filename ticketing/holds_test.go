@@ -16,7 +16,7 @@ import (
 
 // holdExpiry is how long after its creation ReleaseExpiredHolds releases a
 // pending registration at the default checkout TTL.
-const holdExpiry = 30*time.Minute + ticketing.HoldReleaseGrace
+const holdExpiry = 31*time.Minute + ticketing.HoldReleaseGrace
 
 // pendingFor registers n for the tier, which awaits payment, and returns
 // the registration and its checkout request.

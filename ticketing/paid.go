@@ -33,8 +33,10 @@ const (
 	// PaymentIgnored: nothing to do, see the reason: a callback of
 	// another type, an unknown checkout, a record already past it.
 	PaymentIgnored PaymentOutcome = "ignored"
-	// PaymentRejected: the callback contradicts what was asked, such as
-	// an amount that is not the price; nothing changed, see the reason.
+	// PaymentRejected: the callback reports a payment of another amount
+	// than asked: it was refunded, and the registration it was for
+	// cancelled, freeing its seat, or the auction item left for its
+	// winner to pay again; see the reason.
 	PaymentRejected PaymentOutcome = "rejected"
 )
 
@@ -55,9 +57,13 @@ type PaymentResult struct {
 // confirmation e-mail), frees the seat of an expired one, or marks the paid
 // auction item paid (dispatching auction.item.paid). The same callback
 // delivered again, or one that arrives after its record moved on, changes
-// nothing; a payment for something already paid is refunded. Any other
-// error is a storage or provider failure: answer the provider with an
-// error so that it delivers the callback again.
+// nothing. A payment for something already paid, or cancelled, is
+// refunded (PaymentRefunded); one of another amount than asked is refunded
+// too (PaymentRejected), freeing the seat of a registration, while an
+// auction item's winner may pay again. A refund is made outside any
+// transaction, before the callback is recorded as processed. Any other
+// error is a storage or provider failure, a failed refund included: answer
+// the provider with an error so that it delivers the callback again.
 func (s *Service) HandlePaymentEvent(ctx context.Context, body []byte, header http.Header) (*PaymentResult, error) {
 	if s.payments == nil {
 		return nil, ce.Conflict("this server takes no payments")
@@ -88,6 +94,9 @@ func (s *Service) HandlePaymentEvent(ctx context.Context, body []byte, header ht
 		}
 		return err
 	})
+	if need, ok := errors.AsType[*refundNeeded](err); ok {
+		res, err = s.refundPayment(ctx, ev, need)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +105,53 @@ func (s *Service) HandlePaymentEvent(ctx context.Context, body []byte, header ht
 	return res, nil
 }
 
-// ignored returns a PaymentIgnored result with the formatted reason.
+// refundNeeded is the error with which the transaction of
+// HandlePaymentEvent says that the payment must be refunded: the
+// transaction rolls back, leaving the callback unrecorded, so that the
+// provider is not called while it is open; see refundPayment.
+type refundNeeded struct {
+	// outcome is the result's: PaymentRefunded or PaymentRejected.
+	outcome PaymentOutcome
+	// why is the start of the result's reason.
+	why string
+	// release asks to free the seat of the registration still pending
+	// this checkout, after the refund.
+	release bool
+	// retry asks to let the winner of the item, still closed, pay again
+	// with a new checkout, after the refund.
+	retry bool
+}
+
+func (e *refundNeeded) Error() string { return "ticketing: refund needed: " + e.why }
+
+// payAgain lets the winner of ev's item pay it again if it is still
+// closed and unpaid: it stores the item again, so that its new version
+// keys a new checkout rather than the completed one. It reports whether
+// it did.
+func (s *Service) payAgain(ctx context.Context, tx storage.Tx, ev *PaymentEvent) (bool, error) {
+	item, err := tx.AuctionItems().Get(ctx, ev.OrganizationID, ev.ItemID)
+	if errors.Is(err, ce.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if item.Status != ce.AuctionItemClosed || item.WinnerRegistrationID != ev.RegistrationID {
+		return false, nil
+	}
+	item.UpdatedAt = s.now()
+	if err := tx.AuctionItems().Update(ctx, item); err != nil {
+		return false, txretry.Stale(err)
+	}
+	return true, nil
+}
+
+// refundKey returns the provider's idempotency key of the refund of the
+// checkout with the id: whoever asks, a cancellation or a callback, and
+// however often, the checkout is refunded once.
+func refundKey(checkoutID string) string { return "refund-" + checkoutID }
+
+// ignored returns// ignored returns a PaymentIgnored result with the formatted reason.
 func ignored(format string, args ...any) *PaymentResult {
 	return &PaymentResult{Outcome: PaymentIgnored, Reason: fmt.Sprintf(format, args...)}
 }
@@ -116,7 +171,7 @@ func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *Pa
 	}
 	if r.Status != ce.RegistrationPendingPayment {
 		if ev.Type == PaymentCompleted && r.Status == ce.RegistrationCancelled {
-			return s.refundPayment(ctx, ev, "registration "+r.ID+" was cancelled before its payment completed")
+			return nil, &refundNeeded{outcome: PaymentRefunded, why: "registration " + r.ID + " was cancelled before its payment completed"}
 		}
 		return ignored("registration %s is %s", r.ID, r.Status), nil
 	}
@@ -129,7 +184,10 @@ func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *Pa
 		return &PaymentResult{Outcome: PaymentReleasedRegistration}, nil
 	}
 	if ev.Amount != r.AmountPaid {
-		return &PaymentResult{Outcome: PaymentRejected, Reason: fmt.Sprintf("paid %s, but registration %s costs %s", ev.Amount, r.ID, r.AmountPaid)}, nil
+		// The checkout is complete and never expires: refund it and free
+		// the seat it held.
+		why := fmt.Sprintf("paid %s, but registration %s costs %s", ev.Amount, r.ID, r.AmountPaid)
+		return nil, &refundNeeded{outcome: PaymentRejected, why: why, release: true}
 	}
 	t, err := tx.Tiers().Get(ctx, r.OrganizationID, r.TierID)
 	if err != nil {
@@ -145,17 +203,74 @@ func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *Pa
 	return &PaymentResult{Outcome: PaymentConfirmedRegistration}, nil
 }
 
-// refundPayment refunds the checkout of ev, paid for something that cannot
-// take it any more.
-func (s *Service) refundPayment(ctx context.Context, ev *PaymentEvent, why string) (*PaymentResult, error) {
-	refund, err := s.payments.Refund(ctx, ev.CheckoutID, "refund-"+ev.CheckoutID)
-	if errors.Is(err, ce.ErrConflict) {
-		return &PaymentResult{Outcome: PaymentRefunded, Reason: why + "; refunded before"}, nil
+// refundPayment refunds the checkout of ev, outside any transaction, as
+// need asks, then records ev as processed in a short transaction, freeing
+// the seat of the registration pending the checkout if need asks it. An
+// error leaves ev unrecorded, for the provider to deliver it again: the
+// idempotency key makes the retry refund once.
+func (s *Service) refundPayment(ctx context.Context, ev *PaymentEvent, need *refundNeeded) (*PaymentResult, error) {
+	reason := need.why
+	refund, err := s.payments.Refund(ctx, ev.CheckoutID, refundKey(ev.CheckoutID))
+	switch {
+	case errors.Is(err, ce.ErrConflict):
+		reason += "; refunded before"
+	case err != nil:
+		return nil, fmt.Errorf("ticketing: refund checkout %s: %w", ev.CheckoutID, err)
+	default:
+		reason += "; refund " + refund
+	}
+	var res *PaymentResult
+	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
+		if err := tx.PaymentEvents().Record(ctx, ev.ID, s.now()); err != nil {
+			if errors.Is(err, ce.ErrConflict) {
+				res = &PaymentResult{Outcome: PaymentDuplicate}
+				return nil
+			}
+			return err
+		}
+		res = &PaymentResult{Outcome: need.outcome, Reason: reason}
+		switch {
+		case need.release:
+			released, err := s.releaseUnpaid(ctx, tx, ev, "the amount paid did not match")
+			if released {
+				res.Reason += "; the seat is released"
+			}
+			return err
+		case need.retry:
+			again, err := s.payAgain(ctx, tx, ev)
+			if again {
+				res.Reason += "; the winner may pay again"
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// releaseUnpaid cancels, with the reason, the registration of ev if it is
+// still pending the payment of ev's checkout, freeing its seat, and reports
+// whether it did.
+func (s *Service) releaseUnpaid(ctx context.Context, tx storage.Tx, ev *PaymentEvent, reason string) (bool, error) {
+	r, err := tx.Registrations().Get(ctx, ev.OrganizationID, ev.RegistrationID)
+	if errors.Is(err, ce.ErrNotFound) {
+		return false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ticketing: refund checkout %s: %w", ev.CheckoutID, err)
+		return false, err
 	}
-	return &PaymentResult{Outcome: PaymentRefunded, Reason: why + "; refund " + refund}, nil
+	if r.Status != ce.RegistrationPendingPayment || r.PaymentReference != ev.CheckoutID {
+		return false, nil
+	}
+	now := s.now()
+	r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, reason, now
+	if err := tx.Registrations().Update(ctx, r); err != nil {
+		return false, txretry.Stale(err)
+	}
+	return true, nil
 }
 
 // itemPayment applies a completed or expired checkout of an auction item
@@ -175,12 +290,13 @@ func (s *Service) itemPayment(ctx context.Context, tx storage.Tx, ev *PaymentEve
 	case item.WinnerRegistrationID == "" || item.WinnerRegistrationID != ev.RegistrationID:
 		return ignored("registration %q did not win item %s", ev.RegistrationID, item.ID), nil
 	case item.Status == ce.AuctionItemPaid:
-		return s.refundPayment(ctx, ev, "item "+item.ID+" was paid already")
+		return nil, &refundNeeded{outcome: PaymentRefunded, why: "item " + item.ID + " was paid already"}
 	case item.Status != ce.AuctionItemClosed:
 		return ignored("item %s is %s", item.ID, item.Status), nil
 	}
 	if want := (ce.Money{Amount: item.HighestAmount, Currency: item.StartingBid.Currency}); ev.Amount != want {
-		return &PaymentResult{Outcome: PaymentRejected, Reason: fmt.Sprintf("paid %s, but item %s costs %s", ev.Amount, item.ID, want)}, nil
+		why := fmt.Sprintf("paid %s, but item %s costs %s", ev.Amount, item.ID, want)
+		return nil, &refundNeeded{outcome: PaymentRejected, why: why, retry: true}
 	}
 	winner, err := tx.Registrations().Get(ctx, item.OrganizationID, item.WinnerRegistrationID)
 	if err != nil {
@@ -214,8 +330,8 @@ func (s *Service) itemPayment(ctx context.Context, tx storage.Tx, ev *PaymentEve
 // PayAuctionItem starts the payment of an auction item by its winner, the
 // registration whose guide token is guideToken, and returns the checkout.
 // It returns ErrNotFound for an unknown token or an item not of the
-// registration's event, ErrForbidden if the registration did not win the
-// item, and ErrConflict if the item is still open or already paid, or the
+// registration's event, ErrForbidden if the registration is not confirmed
+// or did not win the item, and ErrConflict if the item is still open or already paid, or the
 // Service has no Payments. While the item is unpaid, calls return the same
 // checkout (the provider's idempotency), so a double click opens one.
 func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string) (*Checkout, error) {
@@ -225,6 +341,9 @@ func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string)
 	r, err := s.guideRegistration(ctx, guideToken)
 	if err != nil {
 		return nil, err
+	}
+	if r.Status != ce.RegistrationConfirmed {
+		return nil, &ce.Error{Kind: ce.ErrForbidden, Message: "only confirmed attendees can pay for an item; this registration is " + string(r.Status)}
 	}
 	item, err := s.store.AuctionItems().Get(ctx, r.OrganizationID, itemID)
 	if err == nil && item.EventID != r.EventID {
@@ -243,20 +362,15 @@ func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string)
 	}
 	// The same request while the item is unpaid, the same key: a second
 	// click returns the same checkout rather than opening another.
-	guide := s.publicURL + "/guide/" + r.GuideToken
-	checkout, err := s.payments.CreateCheckout(ctx, CheckoutRequest{
-		Purpose:        PurposeAuctionItem,
-		OrganizationID: r.OrganizationID,
-		EventID:        r.EventID,
-		RegistrationID: r.ID,
-		ItemID:         item.ID,
-		Description:    item.Title,
-		Amount:         ce.Money{Amount: item.HighestAmount, Currency: item.StartingBid.Currency},
-		Email:          r.Email,
-		SuccessURL:     guide + "?payment=done",
-		CancelURL:      guide + "?payment=cancelled",
-		IdempotencyKey: fmt.Sprintf("auction-%s-%d", item.ID, item.Version),
-	})
+	req, err := s.checkoutRequest(r, PurposeAuctionItem)
+	if err != nil {
+		return nil, err
+	}
+	req.ItemID = item.ID
+	req.Description = item.Title
+	req.Amount = ce.Money{Amount: item.HighestAmount, Currency: item.StartingBid.Currency}
+	req.IdempotencyKey = fmt.Sprintf("auction-%s-%d", item.ID, item.Version)
+	checkout, err := s.payments.CreateCheckout(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("ticketing: start the payment of item %s: %w", item.ID, err)
 	}

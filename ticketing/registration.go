@@ -299,29 +299,45 @@ type CancelInput struct {
 // CancelRegistration cancels the organization's registration with the id:
 // its seat is freed, its join link stops working, registration.cancelled
 // is dispatched and a cancellation e-mail queued, all in one transaction;
-// with in.Refund its payment is refunded first, and the webhook says so.
-// It returns ErrNotFound if there is no such registration, ErrInvalid
-// naming "reason", or "refund" for a registration without a payment to
-// refund, and ErrConflict if it is already cancelled: a second
-// cancellation dispatches nothing. A failed refund cancels nothing.
+// with in.Refund its payment is refunded first, outside the transaction,
+// and the webhook says so. It returns ErrNotFound if there is no such
+// registration, ErrInvalid naming "reason", or "refund" for a registration
+// without a payment to refund, and ErrConflict if it is already
+// cancelled: a second cancellation dispatches nothing. A failed refund
+// cancels nothing; a refund made while someone else cancelled the
+// registration is recorded in it, and the ErrConflict returned.
 func (s *Service) CancelRegistration(ctx context.Context, orgID, id string, in CancelInput) (*ce.Registration, error) {
 	reason := strings.TrimSpace(in.Reason)
 	if err := validateReason(reason); err != nil {
 		return nil, err
 	}
+	var refund string
+	if in.Refund {
+		var err error
+		if refund, err = s.refund(ctx, orgID, id); err != nil {
+			return nil, err
+		}
+	}
 	var out *ce.Registration
+	var cancelled error // the conflict of a registration cancelled before
 	err := txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
+		cancelled = nil
 		r, err := tx.Registrations().Get(ctx, orgID, id)
 		if err != nil {
 			return err
 		}
 		if r.Status == ce.RegistrationCancelled {
-			return ce.Conflict("registration %s was already cancelled at %s", id, r.CancelledAt.Format(time.RFC3339))
-		}
-		if in.Refund {
-			if err := s.refund(ctx, r); err != nil {
-				return err
+			cancelled = ce.Conflict("registration %s was already cancelled at %s", id, r.CancelledAt.Format(time.RFC3339))
+			if refund == "" || r.RefundReference != "" {
+				return nil
 			}
+			// Cancelled by someone else while the payment was refunded:
+			// record the refund, without a second webhook.
+			r.RefundReference, r.UpdatedAt = refund, s.now()
+			return txretry.Stale(tx.Registrations().Update(ctx, r))
+		}
+		if refund != "" {
+			r.RefundReference = refund
 		}
 		t, err := tx.Tiers().Get(ctx, orgID, r.TierID)
 		if err != nil {
@@ -345,6 +361,9 @@ func (s *Service) CancelRegistration(ctx context.Context, orgID, id string, in C
 		out = r
 		return s.queueEmail(ctx, tx, r, ce.EmailCancellation, "")
 	})
+	if err == nil {
+		err = cancelled
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -352,22 +371,31 @@ func (s *Service) CancelRegistration(ctx context.Context, orgID, id string, in C
 	return out, nil
 }
 
-// refund refunds the payment of the confirmed registration r in full and
-// records the refund's id in r. The provider's idempotency key makes a
-// retried transaction refund once.
-func (s *Service) refund(ctx context.Context, r *ce.Registration) error {
-	if r.Status != ce.RegistrationConfirmed || r.AmountPaid.Amount == 0 || r.PaymentReference == "" {
-		return ce.Invalid("refund", "registration %s has no payment to refund", r.ID)
-	}
-	if s.payments == nil {
-		return ce.Conflict("this server takes no payments")
-	}
-	ref, err := s.payments.Refund(ctx, r.PaymentReference, "refund-"+r.PaymentReference)
+// refund refunds in full the payment of the organization's confirmed
+// registration with the id, outside any transaction, and returns the
+// provider's id of the refund. It returns the errors of
+// CancelRegistration: ErrNotFound, ErrInvalid naming "refund", ErrConflict
+// if the registration is cancelled or the Service takes no payments. The
+// provider's idempotency key, the one a late payment callback uses too,
+// makes a retried cancellation refund once.
+func (s *Service) refund(ctx context.Context, orgID, id string) (string, error) {
+	r, err := s.store.Registrations().Get(ctx, orgID, id)
 	if err != nil {
-		return fmt.Errorf("ticketing: refund registration %s: %w", r.ID, err)
+		return "", err
 	}
-	r.RefundReference = ref
-	return nil
+	switch {
+	case r.Status == ce.RegistrationCancelled:
+		return "", ce.Conflict("registration %s was already cancelled at %s", id, r.CancelledAt.Format(time.RFC3339))
+	case r.Status != ce.RegistrationConfirmed || r.AmountPaid.Amount == 0 || r.PaymentReference == "":
+		return "", ce.Invalid("refund", "registration %s has no payment to refund", r.ID)
+	case s.payments == nil:
+		return "", ce.Conflict("this server takes no payments")
+	}
+	ref, err := s.payments.Refund(ctx, r.PaymentReference, refundKey(r.PaymentReference))
+	if err != nil {
+		return "", fmt.Errorf("ticketing: refund registration %s: %w", r.ID, err)
+	}
+	return ref, nil
 }
 
 // validateReason reports ErrInvalid naming "reason" for a cancellation

@@ -38,12 +38,17 @@ type Options struct {
 	// without it those addresses are paths, which providers refuse.
 	PublicURL string
 	// CheckoutTTL is how long a checkout, and so a pending registration's
-	// hold on its seat, lasts. Defaults to 30 minutes, Stripe's least.
+	// hold on its seat, lasts: from 31 minutes (Stripe refuses less than
+	// 30; the minute is margin) to 24 hours, Stripe's most; values out of
+	// that range are brought into it. Defaults to 31 minutes.
 	CheckoutTTL time.Duration
 }
 
-// defaultCheckoutTTL is Options.CheckoutTTL's default.
-const defaultCheckoutTTL = 30 * time.Minute
+// The bounds of Options.CheckoutTTL, and its default, the least.
+const (
+	minCheckoutTTL = 31 * time.Minute
+	maxCheckoutTTL = 24 * time.Hour
+)
 
 // Service applies the rules of organizations, events, tiers and
 // registrations to a store.
@@ -61,7 +66,7 @@ type Service struct {
 
 // New returns a Service that keeps its records in store. opts may be nil.
 func New(store storage.Store, opts *Options) *Service {
-	s := &Service{store: store, now: time.Now, logger: slog.New(slog.DiscardHandler), checkoutTTL: defaultCheckoutTTL}
+	s := &Service{store: store, now: time.Now, logger: slog.New(slog.DiscardHandler), checkoutTTL: minCheckoutTTL}
 	if opts != nil {
 		if opts.Now != nil {
 			s.now = opts.Now
@@ -73,8 +78,8 @@ func New(store storage.Store, opts *Options) *Service {
 		s.emailQueued = opts.EmailQueued
 		s.payments = opts.Payments
 		s.publicURL = strings.TrimSuffix(opts.PublicURL, "/")
-		if opts.CheckoutTTL > 0 {
-			s.checkoutTTL = opts.CheckoutTTL
+		if opts.CheckoutTTL != 0 {
+			s.checkoutTTL = min(max(opts.CheckoutTTL, minCheckoutTTL), maxCheckoutTTL)
 		}
 	}
 	return s

@@ -212,9 +212,10 @@ func (p *paidRun) emlTo(t *testing.T, address string, n int) []string {
 // stripe-mock and a webhook receiver: a priced registration is pending
 // with a Checkout URL; Stripe's signed checkout.session.completed confirms
 // it, which sends registration.confirmed with the amount and the
-// confirmation e-mail; a duplicate, a forged or stale callback, a wrong
-// amount, an unknown session and a late expiry change nothing; an expiry
-// frees the seat, and a payment completed after it is refunded.
+// confirmation e-mail; a duplicate, a forged or stale callback, an unknown
+// session and a late expiry change nothing; an expiry frees the seat, and
+// a payment completed after it is refunded; a wrong amount is refunded and
+// frees the seat.
 func TestPaidRegistrationEndToEnd(t *testing.T) {
 	t.Parallel()
 	for _, tt := range testDatabases {
@@ -291,12 +292,7 @@ func TestPaidRegistrationEndToEnd(t *testing.T) {
 				t.Errorf("body over 64 KiB: got %d %+v, want 413", status, bad)
 			}
 
-			// A wrong amount is rejected; unknown sessions are ignored.
-			res := p.signed(t, stripeEvent(t, "evt_wrong_amount", "checkout.session.completed", checkoutSession(ada.PaymentReference, md, 2000, "eur", "paid")), ticketing.PaymentRejected)
-			if !strings.Contains(res.Reason, "EUR 20.00") {
-				t.Errorf("rejected: got reason %q, want the amount paid", res.Reason)
-			}
-			p.signed(t, stripeEvent(t, "evt_wrong_currency", "checkout.session.completed", checkoutSession(ada.PaymentReference, md, 2500, "usd", "paid")), ticketing.PaymentRejected)
+			// Unknown sessions and unpaid ones are ignored.
 			p.signed(t, stripeEvent(t, "evt_unknown_session", "checkout.session.completed", checkoutSession("cs_test_unknown", md, 2500, "eur", "paid")), ticketing.PaymentIgnored)
 			p.signed(t, stripeEvent(t, "evt_foreign_session", "checkout.session.completed", checkoutSession("cs_test_foreign", nil, 2500, "eur", "paid")), ticketing.PaymentIgnored)
 			p.signed(t, stripeEvent(t, "evt_unpaid", "checkout.session.completed", checkoutSession(ada.PaymentReference, md, 2500, "eur", "unpaid")), ticketing.PaymentIgnored)
@@ -364,12 +360,22 @@ func TestPaidRegistrationEndToEnd(t *testing.T) {
 				t.Errorf("Carol: got %s, want pending_payment", carol.Status)
 			}
 			// Bob pays after all, too late: refunded, not confirmed.
-			res = p.signed(t, stripeEvent(t, "evt_paid_bob_late", "checkout.session.completed", checkoutSession(bob.PaymentReference, bobMD, 4000, "eur", "paid")), ticketing.PaymentRefunded)
+			res := p.signed(t, stripeEvent(t, "evt_paid_bob_late", "checkout.session.completed", checkoutSession(bob.PaymentReference, bobMD, 4000, "eur", "paid")), ticketing.PaymentRefunded)
 			if !strings.Contains(res.Reason, "refund re_") {
 				t.Errorf("late payment: got reason %q, want the refund's id", res.Reason)
 			}
 			if got := p.registration(t, bob.ID); got.Status != ce.RegistrationCancelled {
 				t.Errorf("Bob after his late payment: got %s, want cancelled", got.Status)
+			}
+			// Carol pays a wrong amount: rejected, refunded, and her seat
+			// freed.
+			carolReg := p.registration(t, carol.ID)
+			res = p.signed(t, stripeEvent(t, "evt_wrong_amount", "checkout.session.completed", checkoutSession(carolReg.PaymentReference, registrationMetadata(carolReg), 2000, "eur", "paid")), ticketing.PaymentRejected)
+			if !strings.Contains(res.Reason, "EUR 20.00") || !strings.Contains(res.Reason, "refund re_") {
+				t.Errorf("rejected: got reason %q, want the amount paid and the refund's id", res.Reason)
+			}
+			if got := p.registration(t, carol.ID); got.Status != ce.RegistrationCancelled {
+				t.Errorf("Carol after the wrong amount: got %s, want cancelled", got.Status)
 			}
 
 			// A free registration as a marker: once its webhook arrives,
@@ -577,7 +583,8 @@ func TestAuctionEndToEnd(t *testing.T) {
 				stripepay.MetadataRegistrationID: ada.ID,
 				stripepay.MetadataItemID:         item.ID,
 			}
-			p.signed(t, stripeEvent(t, "evt_item_low", "checkout.session.completed", checkoutSession(first, md, 5000, "eur", "paid")), ticketing.PaymentRejected)
+			// A wrong amount is refunded; the winner may pay again.
+			p.signed(t, stripeEvent(t, "evt_item_low", "checkout.session.completed", checkoutSession("cs_test_item_low", md, 5000, "eur", "paid")), ticketing.PaymentRejected)
 			paid := stripeEvent(t, "evt_item_paid", "checkout.session.completed", checkoutSession(first, md, 6000, "eur", "paid"))
 			p.signed(t, paid, ticketing.PaymentPaidItem)
 			p.signed(t, paid, ticketing.PaymentDuplicate)
@@ -621,8 +628,8 @@ func TestAuctionEndToEnd(t *testing.T) {
 					refunds++
 				}
 			}
-			if refunds != 1 {
-				t.Errorf("refunds asked of Stripe: got %d, want 1", refunds)
+			if refunds != 2 {
+				t.Errorf("refunds asked of Stripe: got %d, want 2 (the wrong amount, the second payment)", refunds)
 			}
 			if status := p.call(t, "POST", jsonPath(adaToken, "pay"), "", "", nil); status != http.StatusConflict {
 				t.Errorf("pay once paid: got %d, want 409", status)

@@ -6,8 +6,8 @@ package bunstore
 // A registration refers to its tier by (organization_id, event_id, id), so
 // that the database itself refuses a tier of another event or
 // organization; a tier with registrations cannot be deleted. The guide
-// token and the ticket code are unique; the join token is NULL on
-// in-person tiers, and unique where set.
+// token and the ticket code are unique; the join token may be NULL (the
+// contract allows registrations without one) and is unique where set.
 //
 // The seats held are counted per tier and per event in tables of their
 // own, ce_tier_seats and ce_event_seats, not in ce_tiers and ce_events:
