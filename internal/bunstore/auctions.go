@@ -41,15 +41,9 @@ func (r auctionItems) CreateMany(ctx context.Context, items []*ce.AuctionItem) e
 }
 
 func (r auctionItems) Get(ctx context.Context, organizationID, id string) (*ce.AuctionItem, error) {
-	if err := r.check(); err != nil {
-		return nil, err
-	}
 	var m auctionItemModel
-	err := r.db.NewSelect().Model(&m).
-		Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
-		Scan(ctx)
-	if err != nil {
-		return nil, r.fail(err, "get auction item "+id, "", "auction item "+id+" not found")
+	if err := r.get(ctx, &m, organizationID, id, "auction item"); err != nil {
+		return nil, err
 	}
 	return m.domain(), nil
 }
@@ -114,15 +108,9 @@ func (r auctionItems) CreateBid(ctx context.Context, bid *ce.Bid) error {
 }
 
 func (r auctionItems) GetBid(ctx context.Context, organizationID, id string) (*ce.Bid, error) {
-	if err := r.check(); err != nil {
-		return nil, err
-	}
 	var m bidModel
-	err := r.db.NewSelect().Model(&m).
-		Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
-		Scan(ctx)
-	if err != nil {
-		return nil, r.fail(err, "get bid "+id, "", "bid "+id+" not found")
+	if err := r.get(ctx, &m, organizationID, id, "bid"); err != nil {
+		return nil, err
 	}
 	return m.domain(), nil
 }

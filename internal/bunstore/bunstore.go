@@ -374,6 +374,21 @@ func (r repos) update(ctx context.Context, model any, v versioned, conflict stri
 	return ce.Conflict("%s %s was changed by someone else (version %d, not %d)", v.what, v.id, stored, v.version)
 }
 
+// get reads the organization's record with the id into model, or returns
+// ErrNotFound naming it what (e.g. "tier").
+func (r repos) get(ctx context.Context, model any, organizationID, id, what string) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	err := r.db.NewSelect().Model(model).
+		Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
+		Scan(ctx)
+	if err != nil {
+		return r.fail(err, "get "+what+" "+id, "", what+" "+id+" not found")
+	}
+	return nil
+}
+
 // delete removes the organization's record with the id from the table of
 // model, or returns ErrNotFound naming it what, or ErrConflict if other
 // records refer to it (a foreign key violation).

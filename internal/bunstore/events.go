@@ -40,15 +40,9 @@ func (r events) CreateMany(ctx context.Context, events []*ce.Event) error {
 }
 
 func (r events) Get(ctx context.Context, organizationID, id string) (*ce.Event, error) {
-	if err := r.check(); err != nil {
-		return nil, err
-	}
 	var m eventModel
-	err := r.db.NewSelect().Model(&m).
-		Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
-		Scan(ctx)
-	if err != nil {
-		return nil, r.fail(err, "get event "+id, "", "event "+id+" not found")
+	if err := r.get(ctx, &m, organizationID, id, "event"); err != nil {
+		return nil, err
 	}
 	return m.domain(), nil
 }

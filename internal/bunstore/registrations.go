@@ -88,15 +88,9 @@ func (r registrations) Create(ctx context.Context, reg *ce.Registration) error {
 }
 
 func (r registrations) Get(ctx context.Context, organizationID, id string) (*ce.Registration, error) {
-	if err := r.check(); err != nil {
-		return nil, err
-	}
 	var m registrationModel
-	err := r.db.NewSelect().Model(&m).
-		Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
-		Scan(ctx)
-	if err != nil {
-		return nil, r.fail(err, "get registration "+id, "", "registration "+id+" not found")
+	if err := r.get(ctx, &m, organizationID, id, "registration"); err != nil {
+		return nil, err
 	}
 	return m.domain(), nil
 }

@@ -41,15 +41,9 @@ func (r tiers) CreateMany(ctx context.Context, tiers []*ce.Tier) error {
 }
 
 func (r tiers) Get(ctx context.Context, organizationID, id string) (*ce.Tier, error) {
-	if err := r.check(); err != nil {
-		return nil, err
-	}
 	var m tierModel
-	err := r.db.NewSelect().Model(&m).
-		Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
-		Scan(ctx)
-	if err != nil {
-		return nil, r.fail(err, "get tier "+id, "", "tier "+id+" not found")
+	if err := r.get(ctx, &m, organizationID, id, "tier"); err != nil {
+		return nil, err
 	}
 	return m.domain(), nil
 }

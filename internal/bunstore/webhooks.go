@@ -28,15 +28,9 @@ func (r webhookEndpoints) Create(ctx context.Context, e *ce.WebhookEndpoint) err
 }
 
 func (r webhookEndpoints) Get(ctx context.Context, organizationID, id string) (*ce.WebhookEndpoint, error) {
-	if err := r.check(); err != nil {
-		return nil, err
-	}
 	var m webhookEndpointModel
-	err := r.db.NewSelect().Model(&m).
-		Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
-		Scan(ctx)
-	if err != nil {
-		return nil, r.fail(err, "get webhook endpoint "+id, "", "webhook endpoint "+id+" not found")
+	if err := r.get(ctx, &m, organizationID, id, "webhook endpoint"); err != nil {
+		return nil, err
 	}
 	return m.domain(), nil
 }
@@ -483,18 +477,11 @@ func (r repos) withAttempts(ctx context.Context, ms []webhookDeliveryModel, op s
 }
 
 func (r webhookDeliveries) Get(ctx context.Context, organizationID, id string) (*ce.WebhookDelivery, error) {
-	if err := r.check(); err != nil {
+	var m webhookDeliveryModel
+	if err := r.get(ctx, &m, organizationID, id, "webhook delivery"); err != nil {
 		return nil, err
 	}
-	op := "get webhook delivery " + id
-	var m webhookDeliveryModel
-	err := r.db.NewSelect().Model(&m).
-		Where("?TableAlias.id = ? AND ?TableAlias.organization_id = ?", id, organizationID).
-		Scan(ctx)
-	if err != nil {
-		return nil, r.fail(err, op, "", "webhook delivery "+id+" not found")
-	}
-	out, err := r.withAttempts(ctx, []webhookDeliveryModel{m}, op)
+	out, err := r.withAttempts(ctx, []webhookDeliveryModel{m}, "get webhook delivery "+id)
 	if err != nil {
 		return nil, err
 	}
