@@ -104,6 +104,12 @@ func (item *AuctionItem) Validate(e *Event) error {
 	return nil
 }
 
+// TakesBids reports whether item takes bids at now: it is open and its
+// closing time has not come (a closing worker may not have closed it yet).
+func (item *AuctionItem) TakesBids(now time.Time) bool {
+	return item.Status == AuctionItemOpen && now.Before(item.ClosesAt)
+}
+
 // MinimumBid returns the least amount, in minor units, a new bid on item
 // must offer: the starting bid, or the highest bid plus the increment,
 // math.MaxInt64 where that sum would overflow.

@@ -88,3 +88,10 @@ func ExampleAuctionItem_MinimumBid() {
 	// 1000
 	// 1250
 }
+
+func ExampleAuctionItem_TakesBids() {
+	closes := time.Date(2026, 5, 20, 21, 0, 0, 0, time.UTC)
+	item := &ce.AuctionItem{Status: ce.AuctionItemOpen, ClosesAt: closes}
+	fmt.Println(item.TakesBids(closes.Add(-time.Minute)), item.TakesBids(closes))
+	// Output: true false
+}

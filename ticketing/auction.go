@@ -97,15 +97,12 @@ func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amoun
 	if err != nil {
 		return nil, err
 	}
-	if r.Status != ce.RegistrationConfirmed {
-		return nil, &ce.Error{Kind: ce.ErrForbidden, Message: "only confirmed attendees can bid; this registration is " + string(r.Status)}
-	}
 	e, err := s.store.Events().Get(ctx, r.OrganizationID, r.EventID)
 	if err != nil {
 		return nil, err
 	}
-	if e.Status == ce.EventCancelled {
-		return nil, ce.Conflict("event %s is cancelled", e.ID)
+	if err := auctionAccess(r, e); err != nil {
+		return nil, err
 	}
 	var bid *ce.Bid
 	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
@@ -117,7 +114,7 @@ func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amoun
 			return err
 		}
 		now := s.now()
-		if item.Status != ce.AuctionItemOpen || !now.Before(item.ClosesAt) {
+		if !item.TakesBids(now) {
 			return ce.Conflict("bidding on %q closed at %s", item.Title, localTime(e, item.ClosesAt))
 		}
 		if least := item.MinimumBid(); amount < least {
@@ -237,4 +234,22 @@ func (s *Service) CloseDueAuctionItems(ctx context.Context, limit int) (int, err
 		closed++
 	}
 	return closed, nil
+}
+
+// AuctionAccess reports why the guide's attendee may not take part in the
+// event's silent auction: ErrForbidden unless the registration is
+// confirmed, ErrConflict if the event is cancelled; nil if they may see
+// and bid on its items.
+func (g *Guide) AuctionAccess() error { return auctionAccess(g.Registration, g.Event) }
+
+// auctionAccess reports why registration r may not take part in the
+// auction of its event e; see Guide.AuctionAccess.
+func auctionAccess(r *ce.Registration, e *ce.Event) error {
+	switch {
+	case r.Status != ce.RegistrationConfirmed:
+		return ce.Forbidden("only confirmed attendees take part in the auction; this registration is %s", r.Status)
+	case e.Status == ce.EventCancelled:
+		return ce.Conflict("the event is cancelled, and its auction with it")
+	}
+	return nil
 }

@@ -195,7 +195,7 @@ func newAuctionRow(e *ce.Event, r *ce.Registration, item *ce.AuctionItem, token 
 		row.BidLabel, row.Bid = "Highest bid", ce.Money{Amount: item.HighestAmount, Currency: cur}.String()
 	}
 	switch {
-	case biddingOpen(item, now):
+	case item.TakesBids(now):
 		row.StatusLabel, row.StatusClass, row.Open, row.BidPath = "Open", "confirmed", true, base+"/bids"
 		row.MinimumBid = ce.Money{Amount: item.MinimumBid(), Currency: cur}.String()
 		row.MinimumInput = majorUnits(item.MinimumBid(), cur)

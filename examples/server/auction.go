@@ -152,34 +152,15 @@ type checkoutResponse struct {
 	ExpiresAt   time.Time `json:"expiresAt,omitzero"`
 }
 
-// biddingOpen reports whether item takes bids at now: open, and its
-// closing time, when the closing worker closes it, not yet come.
-func biddingOpen(item *ce.AuctionItem, now time.Time) bool {
-	return item.Status == ce.AuctionItemOpen && now.Before(item.ClosesAt)
-}
-
 // auctionShown reports whether the attendee of guide g takes part in the
 // event's silent auction: a confirmed registration for an event that
 // takes place.
-func auctionShown(g *ticketing.Guide) bool { return auctionAccess(g) == nil }
-
-// auctionAccess returns why the attendee of guide g takes no part in the
-// event's silent auction, or nil: ErrForbidden for a registration that is
-// not confirmed, ErrConflict for an event that is cancelled.
-func auctionAccess(g *ticketing.Guide) error {
-	switch {
-	case g.Registration.Status != ce.RegistrationConfirmed:
-		return ce.Forbidden("only confirmed attendees take part in the auction; this registration is %s", g.Registration.Status)
-	case g.Event.Status == ce.EventCancelled:
-		return ce.Conflict("the event is cancelled, and its auction with it")
-	}
-	return nil
-}
+func auctionShown(g *ticketing.Guide) bool { return g.AuctionAccess() == nil }
 
 // guideAuctionItems returns the items of the event of guide g, or the
-// error of auctionAccess.
+// error of Guide.AuctionAccess.
 func (s *server) guideAuctionItems(ctx context.Context, g *ticketing.Guide) ([]*ce.AuctionItem, error) {
-	if err := auctionAccess(g); err != nil {
+	if err := g.AuctionAccess(); err != nil {
 		return nil, err
 	}
 	return s.svc.ListAuctionItems(ctx, g.Registration.OrganizationID, g.Registration.EventID)
@@ -207,7 +188,7 @@ func (s *server) listGuideAuctionItems(w http.ResponseWriter, r *http.Request) e
 		if item.HighestBidID != "" {
 			v.HighestBid = &ce.Money{Amount: item.HighestAmount, Currency: item.StartingBid.Currency}
 		}
-		if biddingOpen(item, now) {
+		if item.TakesBids(now) {
 			v.MinimumBid = &ce.Money{Amount: item.MinimumBid(), Currency: item.StartingBid.Currency}
 		}
 		list.AuctionItems = append(list.AuctionItems, v)
@@ -232,15 +213,7 @@ func (s *server) placeBidJSON(w http.ResponseWriter, r *http.Request) error {
 	case *body.Amount < 1:
 		return ce.Invalid("amount", "must be a positive number of minor units, got %d", *body.Amount)
 	}
-	token := r.PathValue("token")
-	g, err := s.svc.GuideByToken(r.Context(), token)
-	if err != nil {
-		return err
-	}
-	if err := auctionAccess(g); err != nil {
-		return err
-	}
-	bid, err := s.svc.PlaceBid(r.Context(), token, r.PathValue("itemId"), *body.Amount)
+	bid, err := s.svc.PlaceBid(r.Context(), r.PathValue("token"), r.PathValue("itemId"), *body.Amount)
 	if err != nil {
 		return err
 	}
@@ -291,7 +264,7 @@ func (s *server) placeBidForm(w http.ResponseWriter, r *http.Request) {
 // placeBid bids typed, an amount in major units, on the item for the
 // attendee of guide g.
 func (s *server) placeBid(ctx context.Context, g *ticketing.Guide, token, itemID, typed string) error {
-	if err := auctionAccess(g); err != nil {
+	if err := g.AuctionAccess(); err != nil {
 		return err
 	}
 	item, err := s.svc.GetAuctionItem(ctx, g.Registration.OrganizationID, itemID)

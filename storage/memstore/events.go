@@ -48,16 +48,11 @@ func (r events) CreateMany(ctx context.Context, events []*ce.Event) error {
 }
 
 func (r events) Get(ctx context.Context, organizationID, id string) (*ce.Event, error) {
-	var e ce.Event
-	err := r.s.do(ctx, func(d *data, _ func(func())) error {
-		var err error
-		e, err = d.event(organizationID, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	e, err := r.Lookup(ctx, id)
+	if err == nil && e.OrganizationID != organizationID {
+		return nil, ce.NotFound("event %s not found", id)
 	}
-	return &e, nil
+	return e, err
 }
 
 func (r events) Lookup(ctx context.Context, id string) (*ce.Event, error) {
