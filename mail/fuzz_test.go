@@ -66,11 +66,32 @@ func FuzzDirMailerHeaders(f *testing.F) {
 			t.Errorf("To: got %v (%v), want %v", got, err, wantTo)
 		}
 		if utf8.ValidString(subject) {
-			gotSubject, err := new(mime.WordDecoder).DecodeHeader(parsed.Header.Get("Subject"))
-			// Header values lose surrounding white space when read.
+			gotSubject, err := new(mime.WordDecoder).DecodeHeader(unfoldedHeader(t, raw, "Subject"))
+			// A header value's surrounding white space is not part of it.
 			if err != nil || strings.TrimSpace(gotSubject) != strings.TrimSpace(subject) {
 				t.Errorf("Subject: got %q (%v), want %q", gotSubject, err, subject)
 			}
 		}
 	})
+}
+
+// unfoldedHeader returns the value of the header key in the raw message,
+// unfolded as RFC 5322 section 2.2.3 says: only the CRLF of a fold is
+// removed. net/textproto also collapses the white space around a fold
+// ("a  b" folded after the first space reads back as "a b"), which would
+// hide whether the message itself kept every space.
+func unfoldedHeader(t *testing.T, raw []byte, key string) string {
+	t.Helper()
+	head, _, ok := strings.Cut(string(raw), "\r\n\r\n")
+	if !ok {
+		t.Fatalf("no end of header in %q", raw)
+	}
+	head = strings.NewReplacer("\r\n ", " ", "\r\n\t", "\t").Replace(head)
+	for line := range strings.SplitSeq(head, "\r\n") {
+		if value, ok := strings.CutPrefix(line, key+":"); ok {
+			return value
+		}
+	}
+	t.Fatalf("no %s header in %q", key, raw)
+	return ""
 }

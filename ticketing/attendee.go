@@ -3,6 +3,8 @@ package ticketing
 import (
 	"context"
 	"errors"
+	"strings"
+	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
 	"github.com/completeevent/completeevent-go/internal/txretry"
@@ -28,6 +30,56 @@ func (g *Guide) HasJoinLink() bool {
 // registration is confirmed and its tier in person.
 func (g *Guide) HasTicket() bool {
 	return g.Registration.Status == ce.RegistrationConfirmed && !g.Tier.Virtual()
+}
+
+// Online reports whether the attendee takes part online: the tier is
+// virtual or the event has no venue.
+func (g *Guide) Online() bool {
+	return g.Tier.Virtual() || g.Event.Venue == ""
+}
+
+// Where says where the attendee goes: "Online" (see [Guide.Online]) or
+// the venue.
+func (g *Guide) Where() string {
+	if g.Online() {
+		return "Online"
+	}
+	return g.Event.Venue
+}
+
+// When says when the event takes place, in its own time zone, e.g.
+// "Friday 1 May 2026, 18:00–21:00 CEST (Europe/Amsterdam)": with both
+// dates for an event that ends on another day, and both zone abbreviations
+// when the clocks change during it. An event whose zone is unknown here is
+// shown in UTC.
+func (g *Guide) When() string {
+	loc, err := g.Event.Location()
+	if err != nil {
+		loc = time.UTC
+	}
+	const day, clock = "Monday 2 January 2006", "15:04"
+	start, end := g.Event.StartsAt.In(loc), g.Event.EndsAt.In(loc)
+	startZone, endZone := start.Format("MST"), end.Format("MST")
+	sameDay := start.Format(day) == end.Format(day)
+
+	var b strings.Builder
+	b.WriteString(start.Format(day + ", " + clock))
+	switch {
+	case sameDay && startZone == endZone:
+		b.WriteString("–")
+	case startZone == endZone:
+		b.WriteString(" – ")
+	default: // the clocks change during the event: say so
+		b.WriteString(" " + startZone + " – ")
+	}
+	if !sameDay {
+		b.WriteString(end.Format(day) + ", ")
+	}
+	b.WriteString(end.Format(clock) + " " + endZone)
+	if name := loc.String(); name != endZone {
+		b.WriteString(" (" + name + ")")
+	}
+	return b.String()
 }
 
 // GuideByToken returns the guide of the registration whose guide token is

@@ -513,6 +513,23 @@ func ExampleGuide_HasTicket() {
 	// Stream ticket: false join link: true
 }
 
+func ExampleGuide_When() {
+	g := &ticketing.Guide{
+		Event: &ce.Event{
+			TimeZone: "Europe/Amsterdam",
+			StartsAt: time.Date(2026, 5, 1, 16, 0, 0, 0, time.UTC),
+			EndsAt:   time.Date(2026, 5, 1, 19, 0, 0, 0, time.UTC),
+			Venue:    "De Kleine Komedie, Amsterdam",
+		},
+		Tier: &ce.Tier{Name: "Hall"},
+	}
+	fmt.Println(g.When())
+	fmt.Println(g.Where())
+	// Output:
+	// Friday 1 May 2026, 18:00–21:00 CEST (Europe/Amsterdam)
+	// De Kleine Komedie, Amsterdam
+}
+
 func ExampleService_GetRegistration() {
 	ctx := context.Background()
 	svc, orgID := exampleSetup()

@@ -62,7 +62,6 @@ func (s *server) setAttendeeHeaders(h http.Header) {
 // guidePage is what the guide template shows.
 type guidePage struct {
 	*ticketing.Guide
-	When, Where              string
 	StatusLabel, StatusClass string
 	Cancelled, Pending       bool
 	EventCancelled           bool
@@ -135,7 +134,7 @@ func notice(query url.Values) string {
 // with the notice query asks for, if any.
 func (s *server) newGuidePage(ctx context.Context, g *ticketing.Guide, token string, query url.Values) (guidePage, error) {
 	r, e := g.Registration, g.Event
-	p := guidePage{Guide: g, When: eventWhen(e), Where: eventWhere(e, g.Tier), Notice: notice(query)}
+	p := guidePage{Guide: g, Notice: notice(query)}
 	switch r.Status {
 	case ce.RegistrationCancelled:
 		p.StatusLabel, p.StatusClass, p.Cancelled = "Cancelled", "cancelled", true
@@ -213,36 +212,6 @@ func newAuctionRow(e *ce.Event, r *ce.Registration, item *ce.AuctionItem, token 
 		row.StatusLabel, row.StatusClass = "Closed", "cancelled"
 	}
 	return row
-}
-
-// eventWhen says when event e takes place, in its time zone, e.g.
-// "Wednesday 20 May 2026, 19:00–23:00 CEST (Europe/Amsterdam)".
-func eventWhen(e *ce.Event) string {
-	loc, err := e.Location()
-	if err != nil {
-		loc = time.UTC
-	}
-	start, end := e.StartsAt.In(loc), e.EndsAt.In(loc)
-	const day, clock = "Monday 2 January 2006", "15:04 MST"
-	var s string
-	switch {
-	case start.Format(time.DateOnly) != end.Format(time.DateOnly):
-		s = start.Format(day+", "+clock) + " – " + end.Format(day+", "+clock)
-	case start.Format("MST") != end.Format("MST"): // summer time starts or ends
-		s = start.Format(day+", "+clock) + "–" + end.Format(clock)
-	default:
-		s = start.Format(day+", 15:04") + "–" + end.Format(clock)
-	}
-	return s + " (" + loc.String() + ")"
-}
-
-// eventWhere says where an attendee of tier t goes: online for a virtual
-// tier or an event without a venue, else the venue.
-func eventWhere(e *ce.Event, t *ce.Tier) string {
-	if t.Virtual() || e.Venue == "" {
-		return "Online"
-	}
-	return e.Venue
 }
 
 // localTime formats t in the event's time zone, e.g. "20 May 2026, 19:03

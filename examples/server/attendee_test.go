@@ -269,29 +269,6 @@ func TestRedactPath(t *testing.T) {
 	}
 }
 
-func TestEventWhen(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		zone       string
-		start, end time.Time
-		want       string
-	}{
-		{"Europe/Amsterdam", time.Date(2026, 5, 20, 17, 0, 0, 0, time.UTC), time.Date(2026, 5, 20, 21, 0, 0, 0, time.UTC),
-			"Wednesday 20 May 2026, 19:00–23:00 CEST (Europe/Amsterdam)"},
-		{"America/New_York", time.Date(2026, 12, 31, 23, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 7, 0, 0, 0, time.UTC),
-			"Thursday 31 December 2026, 18:00 EST – Friday 1 January 2027, 02:00 EST (America/New_York)"},
-		// The night summer time ends: both zone names.
-		{"Europe/Amsterdam", time.Date(2026, 10, 24, 22, 30, 0, 0, time.UTC), time.Date(2026, 10, 25, 3, 0, 0, 0, time.UTC),
-			"Sunday 25 October 2026, 00:30 CEST–04:00 CET (Europe/Amsterdam)"},
-	}
-	for _, tt := range tests {
-		e := &ce.Event{TimeZone: tt.zone, StartsAt: tt.start, EndsAt: tt.end}
-		if got := eventWhen(e); got != tt.want {
-			t.Errorf("eventWhen(%s %v–%v): got %q, want %q", tt.zone, tt.start, tt.end, got, tt.want)
-		}
-	}
-}
-
 // TestGuideOfCancelledEvent shows a confirmed registration of an event the
 // organizer cancelled: neither a join link nor a ticket.
 func TestGuideOfCancelledEvent(t *testing.T) {

@@ -245,7 +245,7 @@ func (r registrations) CountByEvents(ctx context.Context, organizationID string,
 		return map[string]storage.TierCounts{}, nil
 	}
 	return r.count(ctx, "event_id", "events", func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Where("?TableAlias.event_id IN (?) AND ?TableAlias.organization_id = ?", bun.In(eventIDs), organizationID)
+		return q.Where("?TableAlias.event_id IN (?) AND ?TableAlias.organization_id = ?", bun.List(eventIDs), organizationID)
 	})
 }
 

@@ -77,7 +77,7 @@ func (r tiers) CountByEvents(ctx context.Context, organizationID string, eventID
 	}
 	err := r.db.NewSelect().Model((*tierModel)(nil)).
 		ColumnExpr("?TableAlias.event_id, count(*) AS tiers").
-		Where("?TableAlias.organization_id = ? AND ?TableAlias.event_id IN (?)", organizationID, bun.In(eventIDs)).
+		Where("?TableAlias.organization_id = ? AND ?TableAlias.event_id IN (?)", organizationID, bun.List(eventIDs)).
 		GroupExpr("?TableAlias.event_id").
 		Scan(ctx, &rows)
 	if err != nil {

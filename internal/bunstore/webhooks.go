@@ -282,7 +282,7 @@ func (r webhookDeliveries) Claim(ctx context.Context, now time.Time, lease time.
 	excluding, locking := "", ""
 	if len(exclude) > 0 {
 		excluding = " AND c.endpoint_id NOT IN (?)"
-		args = append(args, bun.In(exclude))
+		args = append(args, bun.List(exclude))
 	}
 	args = append(args, limit)
 	if r.pg {
@@ -322,11 +322,11 @@ func (r webhookDeliveries) claimThenRead(ctx context.Context, query string, args
 		}
 	}
 	var ms []webhookMessageModel
-	if err := r.db.NewSelect().Model(&ms).Where("?TableAlias.id IN (?)", bun.In(messageIDs)).Scan(ctx); err != nil {
+	if err := r.db.NewSelect().Model(&ms).Where("?TableAlias.id IN (?)", bun.List(messageIDs)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	var es []webhookEndpointModel
-	if err := r.db.NewSelect().Model(&es).Where("?TableAlias.id IN (?)", bun.In(endpointIDs)).Scan(ctx); err != nil {
+	if err := r.db.NewSelect().Model(&es).Where("?TableAlias.id IN (?)", bun.List(endpointIDs)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	messages := make(map[string]*webhookMessageModel, len(ms))
@@ -378,7 +378,7 @@ func (r webhookDeliveries) Finish(ctx context.Context, now time.Time, outcomes [
 	}
 	op := fmt.Sprintf("finish %d webhook deliveries", len(outcomes))
 	attempts := make([]webhookAttemptModel, len(outcomes))
-	rows := make([][]any, len(outcomes))
+	rows := make([]bun.TupleValues, len(outcomes))
 	for i, o := range outcomes {
 		attempts[i] = newWebhookAttemptModel(&o.Attempt)
 		var next *time.Time // NULL unless pending
@@ -386,7 +386,7 @@ func (r webhookDeliveries) Finish(ctx context.Context, now time.Time, outcomes [
 			t := storage.NormalizeTime(o.NextAttemptAt)
 			next = &t
 		}
-		rows[i] = []any{o.Lease.DeliveryID, o.Lease.Seq, string(o.Status), next}
+		rows[i] = bun.Tuple([]any{o.Lease.DeliveryID, o.Lease.Seq, string(o.Status), next})
 	}
 	next := "o.next_attempt_at"
 	if r.pg {
@@ -394,7 +394,7 @@ func (r webhookDeliveries) Finish(ctx context.Context, now time.Time, outcomes [
 	}
 	return r.execBatch(ctx, op, []string{
 		r.db.NewInsert().Model(&attempts).String(),
-		r.db.NewRaw(fmt.Sprintf(finishSQL, next), bun.In(rows), storage.NormalizeTime(now)).String(),
+		r.db.NewRaw(fmt.Sprintf(finishSQL, next), bun.List(rows), storage.NormalizeTime(now)).String(),
 	})
 }
 
@@ -438,11 +438,11 @@ func (r webhookDeliveries) Release(ctx context.Context, now time.Time, leases []
 		return err
 	}
 	defer release()
-	rows := make([][]any, len(leases))
+	rows := make([]bun.TupleValues, len(leases))
 	for i, l := range leases {
-		rows[i] = []any{l.DeliveryID, l.Seq}
+		rows[i] = bun.Tuple([]any{l.DeliveryID, l.Seq})
 	}
-	if _, err := r.db.NewRaw(releaseSQL, bun.In(rows), storage.NormalizeTime(now)).Exec(ctx); err != nil {
+	if _, err := r.db.NewRaw(releaseSQL, bun.List(rows), storage.NormalizeTime(now)).Exec(ctx); err != nil {
 		return r.fail(err, fmt.Sprintf("release %d webhook deliveries", len(leases)), "", "")
 	}
 	return nil
@@ -463,7 +463,7 @@ func (r repos) withAttempts(ctx context.Context, ms []webhookDeliveryModel, op s
 	}
 	var as []webhookAttemptModel
 	err := r.db.NewSelect().Model(&as).
-		Where("?TableAlias.delivery_id IN (?)", bun.In(ids)).
+		Where("?TableAlias.delivery_id IN (?)", bun.List(ids)).
 		OrderExpr("?TableAlias.delivery_id, ?TableAlias.at, ?TableAlias.id").
 		Scan(ctx)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 	texttemplate "text/template"
-	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
 	"github.com/completeevent/completeevent-go/internal/qrcode"
@@ -175,14 +174,11 @@ func (r *Renderer) Render(c *Content) (*mail.Message, error) {
 	v := &view{
 		FirstName: reg.FirstName,
 		Title:     ev.Title,
-		When:      when(ev),
-		Where:     ev.Venue,
-		Online:    ev.Venue == "" || g.Tier.Virtual(),
+		When:      g.When(),
+		Where:     g.Where(),
+		Online:    g.Online(),
 		Tier:      g.Tier.Name,
 		GuideURL:  r.base + "/guide/" + url.PathEscape(reg.GuideToken),
-	}
-	if v.Online {
-		v.Where = "Online"
 	}
 	if c.Organization != nil {
 		v.Organizer = c.Organization.Name
@@ -257,40 +253,6 @@ func (r *Renderer) joinLink(g *ticketing.Guide) (link string, personal bool) {
 		return g.Tier.JoinURL, false
 	}
 	return r.base + "/join/" + url.PathEscape(g.Registration.JoinToken), true
-}
-
-// when formats the event's start and end in its time zone, e.g. "Friday 1
-// May 2026, 18:00–21:00 CEST (Europe/Amsterdam)", with both dates for an
-// event that ends on another day. An event whose zone is unknown here is
-// shown in UTC.
-func when(e *ce.Event) string {
-	loc, err := e.Location()
-	if err != nil {
-		loc = time.UTC
-	}
-	const day, clock = "Monday 2 January 2006", "15:04"
-	start, end := e.StartsAt.In(loc), e.EndsAt.In(loc)
-	startZone, endZone := start.Format("MST"), end.Format("MST")
-	sameDay := start.Format(day) == end.Format(day)
-
-	var b strings.Builder
-	b.WriteString(start.Format(day + ", " + clock))
-	switch {
-	case sameDay && startZone == endZone:
-		b.WriteString("–")
-	case startZone == endZone:
-		b.WriteString(" – ")
-	default: // the clocks change during the event: say so
-		b.WriteString(" " + startZone + " – ")
-	}
-	if !sameDay {
-		b.WriteString(end.Format(day) + ", ")
-	}
-	b.WriteString(end.Format(clock) + " " + endZone)
-	if name := loc.String(); name != endZone {
-		b.WriteString(" (" + name + ")")
-	}
-	return b.String()
 }
 
 // paragraphs splits free text into paragraphs at blank lines, and each
