@@ -63,8 +63,12 @@ type Bid struct {
 }
 
 // MaxAmount is the largest amount, in minor units, of a bid, a starting bid
-// or an increment: 99,999,999, the largest amount a Stripe Checkout
-// session takes, so that any winning bid can be paid.
+// or an increment: 99,999,999, eight digits, the most Stripe charges in
+// most currencies. A payment provider may refuse some amounts below it:
+// Stripe charges at most 999,999 ISK, and KWD and the other three-decimal
+// currencies only in multiples of 10 minor units. A ticketing.Service
+// whose provider says so (ticketing.AmountChecker) refuses those amounts
+// too, so that any winning bid can be paid.
 const MaxAmount = 99_999_999
 
 // Limits on an auction item's text, in characters.

@@ -6,11 +6,16 @@ import "time"
 type RegistrationStatus string
 
 // The registration statuses. A free registration is confirmed at once; a
-// paid one waits for its payment.
+// paid one waits for its payment: pending_payment until the attendee pays,
+// or gives up and the checkout expires. A payment method that confirms
+// later (a bank debit or transfer) makes it payment_processing until the
+// provider reports the payment's success or failure, which may take days;
+// its seat stays held meanwhile.
 const (
-	RegistrationPendingPayment RegistrationStatus = "pending_payment"
-	RegistrationConfirmed      RegistrationStatus = "confirmed"
-	RegistrationCancelled      RegistrationStatus = "cancelled"
+	RegistrationPendingPayment    RegistrationStatus = "pending_payment"
+	RegistrationPaymentProcessing RegistrationStatus = "payment_processing"
+	RegistrationConfirmed         RegistrationStatus = "confirmed"
+	RegistrationCancelled         RegistrationStatus = "cancelled"
 )
 
 // CheckInMethod says how an attendee was checked in.
@@ -66,12 +71,18 @@ type Registration struct {
 }
 
 // HoldsSeat reports whether a registration in status s counts against the
-// capacity of its tier and event: pending payment or confirmed.
+// capacity of its tier and event: awaiting its payment or confirmed.
 func (s RegistrationStatus) HoldsSeat() bool {
-	return s == RegistrationPendingPayment || s == RegistrationConfirmed
+	return s.AwaitsPayment() || s == RegistrationConfirmed
+}
+
+// AwaitsPayment reports whether a registration in status s waits for its
+// payment: pending_payment or payment_processing.
+func (s RegistrationStatus) AwaitsPayment() bool {
+	return s == RegistrationPendingPayment || s == RegistrationPaymentProcessing
 }
 
 // Valid reports whether s is one of the registration statuses.
 func (s RegistrationStatus) Valid() bool {
-	return s == RegistrationPendingPayment || s == RegistrationConfirmed || s == RegistrationCancelled
+	return s.HoldsSeat() || s == RegistrationCancelled
 }

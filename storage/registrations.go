@@ -107,6 +107,8 @@ type RegistrationFilter struct {
 // TierCounts are the numbers of a tier's registrations.
 type TierCounts struct {
 	// PendingPayment and Confirmed hold seats; Cancelled do not.
+	// PendingPayment counts the registrations awaiting their payment:
+	// pending_payment and payment_processing.
 	PendingPayment int
 	Confirmed      int
 	Cancelled      int

@@ -134,7 +134,8 @@ func (s *Service) guide(ctx context.Context, r *ce.Registration) (*Guide, error)
 // registration whose join token is token, and records the first use as
 // the attendee's attendance (Registration.JoinedAt). It returns ErrNotFound
 // for a token that is malformed or unknown, and ErrForbidden once the
-// registration is cancelled or its tier is no longer virtual.
+// registration is cancelled, its tier no longer virtual, or its event
+// cancelled.
 func (s *Service) Join(ctx context.Context, token string) (string, error) {
 	if !ce.ValidToken(token, tokenBytes) {
 		return "", ce.NotFound("no join link here")
@@ -164,7 +165,8 @@ func (s *Service) Join(ctx context.Context, token string) (string, error) {
 
 // joinable returns the registration whose join token is token and its
 // tier, through repos: ErrNotFound for an unknown token, ErrForbidden
-// once the registration is not confirmed or the tier not virtual.
+// once the registration is not confirmed, the tier not virtual or the
+// event cancelled.
 func (s *Service) joinable(ctx context.Context, repos storage.Repositories, token string) (*ce.Registration, *ce.Tier, error) {
 	r, err := repos.Registrations().GetByToken(ctx, storage.JoinToken, token)
 	if errors.Is(err, ce.ErrNotFound) {
@@ -182,6 +184,13 @@ func (s *Service) joinable(ctx context.Context, repos storage.Repositories, toke
 	}
 	if !t.Virtual() {
 		return nil, nil, &ce.Error{Kind: ce.ErrForbidden, Message: "this join link no longer works: the ticket is no longer online"}
+	}
+	e, err := repos.Events().Get(ctx, r.OrganizationID, r.EventID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if e.Status == ce.EventCancelled {
+		return nil, nil, &ce.Error{Kind: ce.ErrForbidden, Message: "this join link no longer works: the event is cancelled"}
 	}
 	return r, t, nil
 }
@@ -206,7 +215,7 @@ type RegistrationList struct {
 // a filter that is not one of this listing's.
 func (s *Service) ListRegistrations(ctx context.Context, orgID, eventID string, f storage.RegistrationFilter) (*RegistrationList, error) {
 	if f.Status != "" && !f.Status.Valid() {
-		return nil, ce.Invalid("status", "must be pending_payment, confirmed or cancelled")
+		return nil, ce.Invalid("status", "must be pending_payment, payment_processing, confirmed or cancelled")
 	}
 	if _, err := s.store.Events().Get(ctx, orgID, eventID); err != nil {
 		return nil, err

@@ -29,8 +29,9 @@ type AuctionItemInput struct {
 // CreateAuctionItem adds an open item to the silent auction of the
 // organization's event. It returns ErrNotFound if there is no such event,
 // ErrInvalid naming the first wrong field of in (closesAt for a closing
-// time in the past or after the event ends), and ErrConflict if the event
-// is cancelled.
+// time in the past or after the event ends; startingBid.amount or
+// minIncrement for an amount the Payments cannot charge, see
+// AmountChecker), and ErrConflict if the event is cancelled.
 func (s *Service) CreateAuctionItem(ctx context.Context, orgID, eventID string, in AuctionItemInput) (*ce.AuctionItem, error) {
 	e, err := s.store.Events().Get(ctx, orgID, eventID)
 	if err != nil {
@@ -50,7 +51,7 @@ func (s *Service) CreateAuctionItem(ctx context.Context, orgID, eventID string, 
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}
-	if err := item.Validate(e); err != nil {
+	if err := s.validateItem(item, e); err != nil {
 		return nil, err
 	}
 	switch {
@@ -63,6 +64,20 @@ func (s *Service) CreateAuctionItem(ctx context.Context, orgID, eventID string, 
 		return nil, err
 	}
 	return item, nil
+}
+
+// validateItem reports an ErrInvalid error naming the first wrong field of
+// item, an item of event e, or, once the rest is valid, its starting bid
+// or its minimum increment if the Payments cannot charge them (see
+// AmountChecker).
+func (s *Service) validateItem(item *ce.AuctionItem, e *ce.Event) error {
+	if err := item.Validate(e); err != nil {
+		return err
+	}
+	if err := s.checkAmount("startingBid.amount", item.StartingBid); err != nil {
+		return err
+	}
+	return s.checkAmount("minIncrement", ce.Money{Amount: item.MinIncrement, Currency: item.StartingBid.Currency})
 }
 
 // GetAuctionItem returns the organization's auction item with the id, or
@@ -84,11 +99,12 @@ func (s *Service) ListAuctionItems(ctx context.Context, orgID, eventID string) (
 // auction item of the event of the registration whose guide token is
 // guideToken: attendees bid from their event guide. It returns ErrNotFound
 // for an unknown token or an item not of the registration's event,
-// ErrInvalid naming "amount" for an amount above completeevent.MaxAmount,
-// ErrForbidden if the registration is not confirmed, and ErrConflict if
-// the event is cancelled, the item is closed or the bid is below the
-// item's MinimumBid. Of concurrent bids, each is checked against the bids
-// before it: two never both win a level.
+// ErrInvalid naming "amount" for an amount above completeevent.MaxAmount
+// or one the Payments cannot charge (see AmountChecker), ErrForbidden if
+// the registration is not confirmed, and ErrConflict if the event is
+// cancelled, the item is closed or the bid is below the item's
+// MinimumBid. Of concurrent bids, each is checked against the bids before
+// it: two never both win a level.
 func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amount int64) (*ce.Bid, error) {
 	if amount > ce.MaxAmount {
 		return nil, ce.Invalid("amount", "must be at most %d minor units", ce.MaxAmount)
@@ -120,12 +136,16 @@ func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amoun
 		if least := item.MinimumBid(); amount < least {
 			return &ce.Error{Kind: ce.ErrConflict, Field: "amount", Message: "the bid must be at least " + ce.Money{Amount: least, Currency: item.StartingBid.Currency}.String()}
 		}
+		offer := ce.Money{Amount: amount, Currency: item.StartingBid.Currency}
+		if err := s.checkAmount("amount", offer); err != nil {
+			return err
+		}
 		bid = &ce.Bid{
 			ID:             ce.NewID(ce.PrefixBid, now),
 			OrganizationID: r.OrganizationID,
 			ItemID:         item.ID,
 			RegistrationID: r.ID,
-			Amount:         ce.Money{Amount: amount, Currency: item.StartingBid.Currency},
+			Amount:         offer,
 			CreatedAt:      now,
 		}
 		if err := tx.AuctionItems().CreateBid(ctx, bid); err != nil {

@@ -94,9 +94,12 @@ const releaseReason = "the payment was not completed in time"
 // seats back; it returns how many it released. Each is released in a
 // transaction of its own, under the version it was listed at: one that
 // changed since, most likely because the provider's callback won the race,
-// is skipped, not an error. A completion callback that arrives after the
-// release is refunded by HandlePaymentEvent (PaymentRefunded). An error is
-// a storage failure; the registrations released before it stay released.
+// is skipped, not an error. A registration whose payment is processing
+// (payment_processing) is never released here: the provider reports
+// whether that payment succeeds or fails. A completion callback that
+// arrives after the release is refunded by HandlePaymentEvent
+// (PaymentRefunded). An error is a storage failure; the registrations
+// released before it stay released.
 // A maintenance worker calls it periodically; see RunMaintenance. It is
 // safe for concurrent use, also by several processes sharing the store.
 func (s *Service) ReleaseExpiredHolds(ctx context.Context, limit int) (int, error) {

@@ -20,8 +20,13 @@ const (
 	// PaymentConfirmedRegistration: a pending registration was paid and
 	// is confirmed.
 	PaymentConfirmedRegistration PaymentOutcome = "registration_confirmed"
+	// PaymentProcessingRegistration: a pending registration's payment was
+	// made with a method that confirms later; the registration is
+	// payment_processing and keeps its seat until the payment succeeds or
+	// fails.
+	PaymentProcessingRegistration PaymentOutcome = "registration_processing"
 	// PaymentReleasedRegistration: a pending registration's checkout
-	// expired; its seat is free again.
+	// expired, or its delayed payment failed; its seat is free again.
 	PaymentReleasedRegistration PaymentOutcome = "registration_released"
 	// PaymentPaidItem: an auction item was paid by its winner.
 	PaymentPaidItem PaymentOutcome = "item_paid"
@@ -54,11 +59,14 @@ type PaymentResult struct {
 // for a forged or stale one, ErrInvalid for a malformed one), and, in one
 // transaction with the record that it was processed, confirms the paid
 // registration (dispatching registration.confirmed and queueing the
-// confirmation e-mail), frees the seat of an expired one, or marks the paid
-// auction item paid (dispatching auction.item.paid). The same callback
+// confirmation e-mail), frees the seat of an expired one, keeps the seat of
+// one whose payment is processing (payment_processing, see
+// completeevent.RegistrationPaymentProcessing), or marks the paid auction
+// item paid (dispatching auction.item.paid). The same callback
 // delivered again, or one that arrives after its record moved on, changes
 // nothing. A payment for something already paid, or cancelled, is
-// refunded (PaymentRefunded); one of another amount than asked is refunded
+// refunded (PaymentRefunded), and the refund recorded in a cancelled
+// registration (RefundReference); one of another amount than asked is refunded
 // too (PaymentRejected), freeing the seat of a registration, while an
 // auction item's winner may pay again. A refund is made outside any
 // transaction, before the callback is recorded as processed. Any other
@@ -156,8 +164,8 @@ func ignored(format string, args ...any) *PaymentResult {
 	return &PaymentResult{Outcome: PaymentIgnored, Reason: fmt.Sprintf(format, args...)}
 }
 
-// registrationPayment applies a completed or expired checkout of a
-// registration in tx.
+// registrationPayment applies a completed, processing or expired checkout
+// of a registration in tx.
 func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *PaymentEvent) (*PaymentResult, error) {
 	r, err := tx.Registrations().Get(ctx, ev.OrganizationID, ev.RegistrationID)
 	if errors.Is(err, ce.ErrNotFound) {
@@ -166,22 +174,37 @@ func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *Pa
 	if err != nil {
 		return nil, err
 	}
-	if r.PaymentReference != ev.CheckoutID {
+	if !checkoutOf(r, ev.CheckoutID) {
+		if ev.Type == PaymentCompleted {
+			return nil, &refundNeeded{outcome: PaymentRefunded, why: fmt.Sprintf("checkout %s is not the one registration %s awaits", ev.CheckoutID, r.ID)}
+		}
 		return ignored("checkout %s is not registration %s's", ev.CheckoutID, r.ID), nil
 	}
-	if r.Status != ce.RegistrationPendingPayment {
+	if !r.Status.AwaitsPayment() {
 		if ev.Type == PaymentCompleted && r.Status == ce.RegistrationCancelled {
 			return nil, &refundNeeded{outcome: PaymentRefunded, why: "registration " + r.ID + " was cancelled before its payment completed"}
 		}
 		return ignored("registration %s is %s", r.ID, r.Status), nil
 	}
 	now := s.now()
-	if ev.Type == PaymentExpired {
-		r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, "the payment was not completed", now
+	r.PaymentReference, r.UpdatedAt = ev.CheckoutID, now
+	switch {
+	case ev.Type == PaymentExpired:
+		r.Status, r.CancelledAt, r.CancelReason = ce.RegistrationCancelled, now, "the payment was not completed"
 		if err := tx.Registrations().Update(ctx, r); err != nil {
 			return nil, txretry.Stale(err)
 		}
 		return &PaymentResult{Outcome: PaymentReleasedRegistration}, nil
+	case ev.Type == PaymentProcessing && r.Status == ce.RegistrationPaymentProcessing:
+		return ignored("the payment of registration %s is being processed already", r.ID), nil
+	case ev.Type == PaymentProcessing:
+		// Out of ReleaseExpiredHolds' reach: the provider reports the
+		// payment's success or failure, even days later.
+		r.Status = ce.RegistrationPaymentProcessing
+		if err := tx.Registrations().Update(ctx, r); err != nil {
+			return nil, txretry.Stale(err)
+		}
+		return &PaymentResult{Outcome: PaymentProcessingRegistration}, nil
 	}
 	if ev.Amount != r.AmountPaid {
 		// The checkout is complete and never expires: refund it and free
@@ -193,7 +216,7 @@ func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *Pa
 	if err != nil {
 		return nil, err
 	}
-	r.Status, r.UpdatedAt = ce.RegistrationConfirmed, now
+	r.Status = ce.RegistrationConfirmed
 	if err := tx.Registrations().Update(ctx, r); err != nil {
 		return nil, txretry.Stale(err)
 	}
@@ -232,10 +255,12 @@ func (s *Service) refundPayment(ctx context.Context, ev *PaymentEvent, need *ref
 		switch {
 		case need.release:
 			released, err := s.releaseUnpaid(ctx, tx, ev, "the amount paid did not match")
+			if err != nil {
+				return err
+			}
 			if released {
 				res.Reason += "; the seat is released"
 			}
-			return err
 		case need.retry:
 			again, err := s.payAgain(ctx, tx, ev)
 			if again {
@@ -243,7 +268,10 @@ func (s *Service) refundPayment(ctx context.Context, ev *PaymentEvent, need *ref
 			}
 			return err
 		}
-		return nil
+		if ev.Purpose != PurposeRegistration || refund == "" {
+			return nil
+		}
+		return s.recordRefund(ctx, tx, ev, refund)
 	})
 	if err != nil {
 		return nil, err
@@ -262,7 +290,7 @@ func (s *Service) releaseUnpaid(ctx context.Context, tx storage.Tx, ev *PaymentE
 	if err != nil {
 		return false, err
 	}
-	if r.Status != ce.RegistrationPendingPayment || r.PaymentReference != ev.CheckoutID {
+	if !r.Status.AwaitsPayment() || !checkoutOf(r, ev.CheckoutID) {
 		return false, nil
 	}
 	now := s.now()
@@ -271,6 +299,32 @@ func (s *Service) releaseUnpaid(ctx context.Context, tx storage.Tx, ev *PaymentE
 		return false, txretry.Stale(err)
 	}
 	return true, nil
+}
+
+// checkoutOf reports whether the checkout with the id is registration r's:
+// the one it records, or any checkout made for it if it records none,
+// having lost the reference when recording it failed (see startPayment):
+// a checkout is made for one registration alone.
+func checkoutOf(r *ce.Registration, checkoutID string) bool {
+	return r.PaymentReference == "" || r.PaymentReference == checkoutID
+}
+
+// recordRefund records the refund with the id in the cancelled
+// registration of ev whose checkout it refunded, unless it records one
+// already.
+func (s *Service) recordRefund(ctx context.Context, tx storage.Tx, ev *PaymentEvent, refund string) error {
+	r, err := tx.Registrations().Get(ctx, ev.OrganizationID, ev.RegistrationID)
+	if errors.Is(err, ce.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if r.Status != ce.RegistrationCancelled || r.RefundReference != "" || !checkoutOf(r, ev.CheckoutID) {
+		return nil
+	}
+	r.PaymentReference, r.RefundReference, r.UpdatedAt = ev.CheckoutID, refund, s.now()
+	return txretry.Stale(tx.Registrations().Update(ctx, r))
 }
 
 // itemPayment applies a completed or expired checkout of an auction item
@@ -283,8 +337,11 @@ func (s *Service) itemPayment(ctx context.Context, tx storage.Tx, ev *PaymentEve
 	if err != nil {
 		return nil, err
 	}
-	if ev.Type == PaymentExpired {
+	switch ev.Type {
+	case PaymentExpired:
 		return ignored("a checkout of item %s expired; the winner may pay again", item.ID), nil
+	case PaymentProcessing:
+		return ignored("the payment of item %s is being processed", item.ID), nil
 	}
 	switch {
 	case item.WinnerRegistrationID == "" || item.WinnerRegistrationID != ev.RegistrationID:
@@ -331,7 +388,8 @@ func (s *Service) itemPayment(ctx context.Context, tx storage.Tx, ev *PaymentEve
 // registration whose guide token is guideToken, and returns the checkout.
 // It returns ErrNotFound for an unknown token or an item not of the
 // registration's event, ErrForbidden if the registration is not confirmed
-// or did not win the item, and ErrConflict if the item is still open or already paid, or the
+// or did not win the item, and ErrConflict if the item is still open or
+// already paid, the event cancelled (see Guide.AuctionAccess), or the
 // Service has no Payments. While the item is unpaid, calls return the same
 // checkout (the provider's idempotency), so a double click opens one.
 func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string) (*Checkout, error) {
@@ -342,8 +400,12 @@ func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string)
 	if err != nil {
 		return nil, err
 	}
-	if r.Status != ce.RegistrationConfirmed {
-		return nil, &ce.Error{Kind: ce.ErrForbidden, Message: "only confirmed attendees can pay for an item; this registration is " + string(r.Status)}
+	e, err := s.store.Events().Get(ctx, r.OrganizationID, r.EventID)
+	if err != nil {
+		return nil, err
+	}
+	if err := auctionAccess(r, e); err != nil {
+		return nil, err
 	}
 	item, err := s.store.AuctionItems().Get(ctx, r.OrganizationID, itemID)
 	if err == nil && item.EventID != r.EventID {

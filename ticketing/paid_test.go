@@ -84,7 +84,10 @@ func TestPaidRegistration(t *testing.T) {
 			amount  ce.Money
 			want    ticketing.PaymentOutcome
 		}{
-			{"unknown checkout", "evt_a", ticketing.PaymentCompleted, "cs_other", ce.Money{Amount: 2500, Currency: "EUR"}, ticketing.PaymentIgnored},
+			// Paid, but not the checkout the registration awaits: the
+			// money buys nothing, so it goes back.
+			{"another checkout paid", "evt_a", ticketing.PaymentCompleted, "cs_other", ce.Money{Amount: 2500, Currency: "EUR"}, ticketing.PaymentRefunded},
+			{"another checkout expired", "evt_b", ticketing.PaymentExpired, "cs_other", ce.Money{}, ticketing.PaymentIgnored},
 			{"other type", "evt_d", ticketing.PaymentOther, r.PaymentReference, ce.Money{}, ticketing.PaymentIgnored},
 			{"success", "evt_e", ticketing.PaymentCompleted, r.PaymentReference, ce.Money{Amount: 2500, Currency: "EUR"}, ticketing.PaymentConfirmedRegistration},
 			{"the same event again", "evt_e", ticketing.PaymentCompleted, r.PaymentReference, ce.Money{Amount: 2500, Currency: "EUR"}, ticketing.PaymentDuplicate},

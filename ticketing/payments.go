@@ -78,9 +78,17 @@ type PaymentEventType string
 // The payment event types; callbacks of other types are reported as
 // PaymentOther and ignored.
 const (
+	// PaymentCompleted: the checkout is paid.
 	PaymentCompleted PaymentEventType = "completed"
-	PaymentExpired   PaymentEventType = "expired"
-	PaymentOther     PaymentEventType = "other"
+	// PaymentProcessing: the payer completed the checkout with a payment
+	// method that confirms later (a bank debit or transfer); a
+	// PaymentCompleted or PaymentExpired follows once the payment
+	// succeeds or fails.
+	PaymentProcessing PaymentEventType = "processing"
+	// PaymentExpired: the checkout ended unpaid, or its delayed payment
+	// failed.
+	PaymentExpired PaymentEventType = "expired"
+	PaymentOther   PaymentEventType = "other"
 )
 
 // PaymentEvent is a verified callback of the payment provider.

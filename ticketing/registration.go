@@ -298,9 +298,10 @@ type CancelInput struct {
 
 // CancelRegistration cancels the organization's registration with the id:
 // its seat is freed, its join link stops working, registration.cancelled
-// is dispatched and a cancellation e-mail queued, all in one transaction;
-// with in.Refund its payment is refunded first, outside the transaction,
-// and the webhook says so. It returns ErrNotFound if there is no such
+// is dispatched (for a confirmed registration: webhook receivers never
+// heard of one awaiting its payment) and a cancellation e-mail queued, all
+// in one transaction; with in.Refund its payment is refunded first,
+// outside the transaction, and the webhook says so. It returns ErrNotFound if there is no such
 // registration, ErrInvalid naming "reason", or "refund" for a registration
 // without a payment to refund, and ErrConflict if it is already
 // cancelled: a second cancellation dispatches nothing. A failed refund
@@ -344,9 +345,16 @@ func (s *Service) CancelRegistration(ctx context.Context, orgID, id string, in C
 			return err
 		}
 		now := s.now()
+		wasConfirmed := r.Status == ce.RegistrationConfirmed
 		r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, reason, now
 		if err := tx.Registrations().Update(ctx, r); err != nil {
 			return txretry.Stale(err)
+		}
+		out = r
+		if !wasConfirmed {
+			// Receivers never heard of it: registration.confirmed
+			// announces a registration, registration.cancelled its end.
+			return s.queueEmail(ctx, tx, r, ce.EmailCancellation, "")
 		}
 		err = s.dispatch(ctx, orgID, webhook.RegistrationCancelled{
 			Attendee:        attendee(r, t),
@@ -358,7 +366,6 @@ func (s *Service) CancelRegistration(ctx context.Context, orgID, id string, in C
 		if err != nil {
 			return err
 		}
-		out = r
 		return s.queueEmail(ctx, tx, r, ce.EmailCancellation, "")
 	})
 	if err == nil {
@@ -426,8 +433,9 @@ type CheckInInput struct {
 // manual for a registration id. It returns ErrInvalid for input naming
 // neither or both, or a malformed code or id (naming the field),
 // ErrNotFound for an unknown code or id (or one of another organization),
-// and ErrConflict with the reason for a registration of another event,
-// not confirmed, or already checked in ("already checked in at …"): of
+// and ErrConflict with the reason for a registration of another event or
+// of a cancelled event, not confirmed, or already checked in ("already
+// checked in at …"): of
 // simultaneous check-ins of one registration exactly one succeeds, and
 // only it dispatches a webhook.
 func (s *Service) CheckIn(ctx context.Context, orgID, eventID string, in CheckInInput) (*ce.Registration, error) {
@@ -510,10 +518,12 @@ func checkInAllowed(e *ce.Event, r *ce.Registration) error {
 	switch {
 	case r.EventID != e.ID:
 		return ce.Conflict("the ticket is for another event (%s)", r.EventID)
+	case e.Status == ce.EventCancelled:
+		return ce.Conflict("event %s is cancelled", e.ID)
 	case r.Status == ce.RegistrationCancelled:
 		return ce.Conflict("registration %s was cancelled at %s", r.ID, localTime(e, r.CancelledAt))
 	case r.Status != ce.RegistrationConfirmed:
-		return ce.Conflict("registration %s is not confirmed: its payment is pending", r.ID)
+		return ce.Conflict("registration %s is not confirmed: it awaits its payment (%s)", r.ID, r.Status)
 	case !r.CheckedInAt.IsZero():
 		return ce.Conflict("already checked in at %s (%s)", localTime(e, r.CheckedInAt), r.CheckInMethod)
 	}

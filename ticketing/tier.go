@@ -67,8 +67,10 @@ func (u *TierUpdate) apply(t *ce.Tier) {
 
 // CreateTier adds a tier to the organization's event. It returns
 // ErrNotFound if there is no such event, ErrInvalid naming the first wrong
-// field of in (joinUrl for a join URL that is not absolute https), and
-// ErrConflict if the event already has a tier of that name.
+// field of in (joinUrl for a join URL that is not absolute https) or, once
+// the rest is valid, price.amount for a price the Payments cannot charge
+// (see AmountChecker), and ErrConflict if the event already has a tier of
+// that name.
 func (s *Service) CreateTier(ctx context.Context, orgID, eventID string, in TierInput) (*ce.Tier, error) {
 	now := s.now()
 	t := &ce.Tier{
@@ -92,7 +94,7 @@ func (s *Service) CreateTier(ctx context.Context, orgID, eventID string, in Tier
 		if err != nil {
 			return err
 		}
-		if err := t.Validate(e); err != nil {
+		if err := s.validateTier(t, e); err != nil {
 			return err
 		}
 		return tx.Tiers().Create(ctx, t)
@@ -101,6 +103,19 @@ func (s *Service) CreateTier(ctx context.Context, orgID, eventID string, in Tier
 		return nil, err
 	}
 	return t, nil
+}
+
+// validateTier reports an ErrInvalid error naming the first wrong field of
+// t, a tier of event e, or, once the rest is valid, its price if it is not
+// zero and the Payments cannot charge it (see AmountChecker).
+func (s *Service) validateTier(t *ce.Tier, e *ce.Event) error {
+	if err := t.Validate(e); err != nil {
+		return err
+	}
+	if t.Price.IsZero() {
+		return nil
+	}
+	return s.checkAmount("price.amount", t.Price)
 }
 
 // GetTier returns the organization's tier with the id, or ErrNotFound.
@@ -120,9 +135,11 @@ func (s *Service) ListTiers(ctx context.Context, orgID, eventID string) ([]*ce.T
 
 // UpdateTier applies u to the organization's tier with the id and returns
 // the result. It returns ErrNotFound if there is no such tier, ErrInvalid
-// naming the first wrong field of the result, and ErrConflict if u.Version
-// is stale, if a concurrent change won twice (see the package
-// documentation), or if another tier of the event has the new name.
+// naming the first wrong field of the result as CreateTier does (a price
+// the Payments cannot charge too, even if u leaves it as it is), and
+// ErrConflict if u.Version is stale, if a concurrent change won twice (see
+// the package documentation), or if another tier of the event has the new
+// name.
 func (s *Service) UpdateTier(ctx context.Context, orgID, id string, u TierUpdate) (*ce.Tier, error) {
 	var out *ce.Tier
 	err := txretry.Run(ctx, s.store, u.Version != 0, func(ctx context.Context, tx storage.Tx) error {
@@ -139,7 +156,7 @@ func (s *Service) UpdateTier(ctx context.Context, orgID, id string, u TierUpdate
 		}
 		u.apply(t)
 		t.UpdatedAt = s.now()
-		if err := t.Validate(e); err != nil {
+		if err := s.validateTier(t, e); err != nil {
 			return err
 		}
 		if err := tx.Tiers().Update(ctx, t); err != nil {

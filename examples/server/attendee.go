@@ -64,7 +64,10 @@ type guidePage struct {
 	*ticketing.Guide
 	StatusLabel, StatusClass string
 	Cancelled, Pending       bool
-	EventCancelled           bool
+	// Processing is set while a payment that confirms later (a bank
+	// debit) is on its way.
+	Processing     bool
+	EventCancelled bool
 	// CancelledAt and CheckedIn are local times, or empty.
 	CancelledAt, CheckedIn string
 	// JoinPath is the personal join link, for a confirmed virtual
@@ -143,6 +146,8 @@ func (s *server) newGuidePage(ctx context.Context, g *ticketing.Guide, token str
 		}
 	case ce.RegistrationPendingPayment:
 		p.StatusLabel, p.StatusClass, p.Pending = "Payment pending", "pending", true
+	case ce.RegistrationPaymentProcessing:
+		p.StatusLabel, p.StatusClass, p.Processing = "Payment processing", "pending", true
 	default:
 		p.StatusLabel, p.StatusClass = "Confirmed", "confirmed"
 	}

@@ -267,7 +267,7 @@ func TestPaidRegistrationEndToEnd(t *testing.T) {
 			}
 
 			md := registrationMetadata(ada)
-			completed := stripeEvent(t, "evt_paid_ada", "checkout.session.completed", checkoutSession(ada.PaymentReference, md, 2500, "eur", "paid"))
+			completed := stripeEvent(t, "evt_paid_ada", "checkout.session.async_payment_succeeded", checkoutSession(ada.PaymentReference, md, 2500, "eur", "paid"))
 
 			// Forged, stale, unsigned and malformed callbacks.
 			if status, _, bad := p.callback(t, completed, stripetest.Sign(completed, "whsec_forged", time.Now())); status != http.StatusUnauthorized || bad.Error.Code != codeUnauthorized {
@@ -292,15 +292,25 @@ func TestPaidRegistrationEndToEnd(t *testing.T) {
 				t.Errorf("body over 64 KiB: got %d %+v, want 413", status, bad)
 			}
 
-			// Unknown sessions and unpaid ones are ignored.
-			p.signed(t, stripeEvent(t, "evt_unknown_session", "checkout.session.completed", checkoutSession("cs_test_unknown", md, 2500, "eur", "paid")), ticketing.PaymentIgnored)
+			// A paid session for Ada that is not the one she awaits buys
+			// nothing: refunded. Another integration's is ignored.
+			p.signed(t, stripeEvent(t, "evt_unknown_session", "checkout.session.completed", checkoutSession("cs_test_unknown", md, 2500, "eur", "paid")), ticketing.PaymentRefunded)
 			p.signed(t, stripeEvent(t, "evt_foreign_session", "checkout.session.completed", checkoutSession("cs_test_foreign", nil, 2500, "eur", "paid")), ticketing.PaymentIgnored)
-			p.signed(t, stripeEvent(t, "evt_unpaid", "checkout.session.completed", checkoutSession(ada.PaymentReference, md, 2500, "eur", "unpaid")), ticketing.PaymentIgnored)
 			if got := p.registration(t, ada.ID); got.Status != ce.RegistrationPendingPayment {
 				t.Fatalf("after the refused callbacks: got %s, want pending_payment", got.Status)
 			}
 
-			// The payment: confirmed, with the webhook and the e-mail.
+			// Ada pays by bank debit: processing until her bank confirms,
+			// the seat held meanwhile.
+			p.signed(t, stripeEvent(t, "evt_unpaid", "checkout.session.completed", checkoutSession(ada.PaymentReference, md, 2500, "eur", "unpaid")), ticketing.PaymentProcessingRegistration)
+			if got := p.registration(t, ada.ID); got.Status != ce.RegistrationPaymentProcessing {
+				t.Fatalf("after the delayed payment: got %s, want payment_processing", got.Status)
+			}
+			if status, page := p.get(t, guidePath); status != http.StatusOK || !strings.Contains(page, "Payment processing") || strings.Contains(page, `class="qr"`) {
+				t.Errorf("guide while the payment is processing: got %d, want 200 with the payment processing and no ticket:\n%s", status, page)
+			}
+
+			// The bank confirms: confirmed, with the webhook and the e-mail.
 			p.signed(t, completed, ticketing.PaymentConfirmedRegistration)
 			confirmed := p.registration(t, ada.ID)
 			if confirmed.Status != ce.RegistrationConfirmed {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -28,14 +27,18 @@ type endpointBody struct {
 	Version *int64 `json:"version"`
 }
 
-// timeout returns the timeout b holds, or nil. A value too large for a
-// time.Duration becomes one the service refuses as too long.
-func (b *endpointBody) timeout() *time.Duration {
+// timeout returns the timeout b holds, or nil. It refuses, as the service
+// would, a value outside 0..outbox.MaxEndpointTimeout, before converting
+// it: a duration of an arbitrary count of milliseconds overflows.
+func (b *endpointBody) timeout() (*time.Duration, error) {
 	if b.TimeoutMs == nil {
-		return nil
+		return nil, nil
 	}
-	d := time.Duration(min(*b.TimeoutMs, math.MaxInt64/int64(time.Millisecond))) * time.Millisecond
-	return &d
+	if maxMs := outbox.MaxEndpointTimeout.Milliseconds(); *b.TimeoutMs < 0 || *b.TimeoutMs > maxMs {
+		return nil, ce.Invalid("timeoutMs", "must be from 0 (the default) to %d", maxMs)
+	}
+	d := time.Duration(*b.TimeoutMs) * time.Millisecond
+	return &d, nil
 }
 
 // endpointResponse is an endpoint as the API shows it: never its secret,
@@ -81,11 +84,15 @@ func (s *server) createEndpoint(w http.ResponseWriter, r *http.Request, key *ce.
 	if body.Enabled != nil {
 		return &requestError{code: codeUnknownField, field: "enabled", message: `unknown field "enabled": a new endpoint starts enabled`}
 	}
+	timeout, err := body.timeout()
+	if err != nil {
+		return err
+	}
 	e, err := s.hooks.CreateEndpoint(r.Context(), key.OrganizationID, outbox.EndpointInput{
 		URL:         value(body.URL),
 		EventTypes:  value(body.EventTypes),
 		Description: value(body.Description),
-		Timeout:     value(body.timeout()),
+		Timeout:     value(timeout),
 	})
 	if err != nil {
 		return err
@@ -122,11 +129,15 @@ func (s *server) updateEndpoint(w http.ResponseWriter, r *http.Request, key *ce.
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
+	timeout, err := body.timeout()
+	if err != nil {
+		return err
+	}
 	u := outbox.EndpointUpdate{
 		URL:         body.URL,
 		Description: body.Description,
 		Enabled:     body.Enabled,
-		Timeout:     body.timeout(),
+		Timeout:     timeout,
 		Version:     value(body.Version),
 	}
 	if body.EventTypes != nil {

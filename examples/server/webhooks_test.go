@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -75,6 +77,34 @@ func TestWebhookEndpointBadInput(t *testing.T) {
 			t.Parallel()
 			path := "/v1/webhook-endpoints" + strings.ReplaceAll(tt.path, "{id}", e.ID)
 			wantError(t, api.do(t, tt.method, path, api.keyA, tt.body), http.StatusBadRequest, tt.code, tt.field)
+		})
+	}
+}
+
+// TestWebhookEndpointTimeoutOutOfRange checks that a timeoutMs outside
+// 0..outbox.MaxEndpointTimeout is refused, including values whose
+// conversion to a duration would overflow.
+func TestWebhookEndpointTimeoutOutOfRange(t *testing.T) {
+	t.Parallel()
+	api := newTestAPI(t)
+	e := mustDo[endpointResponse](t, api, http.StatusCreated, "POST", "/v1/webhook-endpoints", api.keyA, validEndpoint)
+	tests := []struct {
+		name string
+		ms   int64
+	}{
+		{"minus one", -1},
+		{"negative, overflowing to 10 s", -288230376151701744},
+		{"MinInt64", math.MinInt64},
+		{"MaxInt64", math.MaxInt64},
+		{"just above the maximum", outbox.MaxEndpointTimeout.Milliseconds() + 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			create := fmt.Sprintf(`{"url":"https://crm.example.com/","eventTypes":["checkin.completed"],"timeoutMs":%d}`, tt.ms)
+			wantError(t, api.do(t, "POST", "/v1/webhook-endpoints", api.keyA, create), http.StatusBadRequest, codeInvalid, "timeoutMs")
+			patch := fmt.Sprintf(`{"timeoutMs":%d}`, tt.ms)
+			wantError(t, api.do(t, "PATCH", "/v1/webhook-endpoints/"+e.ID, api.keyA, patch), http.StatusBadRequest, codeInvalid, "timeoutMs")
 		})
 	}
 }

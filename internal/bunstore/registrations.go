@@ -262,12 +262,12 @@ func (r registrations) count(ctx context.Context, by, of string, where func(*bun
 		Cancelled      int    `bun:"cancelled"`
 		CheckedIn      int    `bun:"checked_in"`
 	}
-	const count = "sum(CASE WHEN ?TableAlias.status = ? THEN 1 ELSE 0 END) AS ?"
+	const count = "sum(CASE WHEN ?TableAlias.status IN (?) THEN 1 ELSE 0 END) AS ?"
 	q := r.db.NewSelect().Model((*registrationModel)(nil)).
 		ColumnExpr("?TableAlias.? AS key", bun.Ident(by)).
-		ColumnExpr(count, string(ce.RegistrationPendingPayment), bun.Ident("pending_payment")).
-		ColumnExpr(count, string(ce.RegistrationConfirmed), bun.Ident("confirmed")).
-		ColumnExpr(count, string(ce.RegistrationCancelled), bun.Ident("cancelled")).
+		ColumnExpr(count, bun.List([]ce.RegistrationStatus{ce.RegistrationPendingPayment, ce.RegistrationPaymentProcessing}), bun.Ident("pending_payment")).
+		ColumnExpr(count, bun.List([]ce.RegistrationStatus{ce.RegistrationConfirmed}), bun.Ident("confirmed")).
+		ColumnExpr(count, bun.List([]ce.RegistrationStatus{ce.RegistrationCancelled}), bun.Ident("cancelled")).
 		ColumnExpr("sum(CASE WHEN ?TableAlias.status = ? AND ?TableAlias.checked_in_at IS NOT NULL THEN 1 ELSE 0 END) AS checked_in",
 			string(ce.RegistrationConfirmed)).
 		GroupExpr("?TableAlias.?", bun.Ident(by))

@@ -248,7 +248,7 @@ func (r registrations) count(ctx context.Context, organizationID string, group f
 			}
 			c := counts[key]
 			switch reg.Status {
-			case ce.RegistrationPendingPayment:
+			case ce.RegistrationPendingPayment, ce.RegistrationPaymentProcessing:
 				c.PendingPayment++
 			case ce.RegistrationConfirmed:
 				c.Confirmed++

@@ -335,7 +335,7 @@ func (r webhookDeliveries) Claim(ctx context.Context, now time.Time, lease time.
 	err := r.s.do(ctx, func(d *data, undo func(func())) error {
 		w := &d.webhooks
 		now := storage.NormalizeTime(now)
-		out = make([]storage.ClaimedDelivery, 0, min(limit, w.due.Len()))
+		out = make([]storage.ClaimedDelivery, 0, max(0, min(limit, w.due.Len()))) // claims nothing if limit <= 0
 		var skipped []dueEntry
 		for len(out) < limit && w.due.Len() > 0 && (*w.due)[0].at <= now.UnixMicro() {
 			entry := heap.Pop(w.due).(dueEntry)

@@ -260,8 +260,10 @@ func testEmailClaimOrder(t *testing.T, s storage.Store, day time.Time) {
 	enqueue(t, s, newAttendee(t, s), day.Add(time.Hour)) // not due yet
 	now := day.Add(time.Minute)
 
-	if got := claimEmails(t, s, now, 0); len(got) != 0 {
-		t.Errorf("claim with limit 0: got %d e-mails, want none", len(got))
+	for _, limit := range []int{0, -1} {
+		if got := claimEmails(t, s, now, limit); len(got) != 0 {
+			t.Errorf("claim with limit %d: got %d e-mails, want none", limit, len(got))
+		}
 	}
 	// Earliest due first, then by id.
 	wantEqual(t, "first claim", claimedEmailIDs(claimEmails(t, s, now, 1)), tied[:1])

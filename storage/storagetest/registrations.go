@@ -405,6 +405,11 @@ func testRegistrationSeats(t *testing.T, s storage.Store) {
 	}
 
 	// A status change between two that hold a seat changes nothing.
+	second.Status = ce.RegistrationPaymentProcessing
+	if err := s.Registrations().Update(ctx(t), second); err != nil {
+		t.Fatalf("payment processing: %v", err)
+	}
+	wantSeats(t, s, "while the payment is processing", tier, 0)
 	second.Status = ce.RegistrationConfirmed
 	if err := s.Registrations().Update(ctx(t), second); err != nil {
 		t.Fatalf("confirm: %v", err)
@@ -470,6 +475,7 @@ func testRegistrationCounts(t *testing.T, s storage.Store) {
 		{a, ce.RegistrationPendingPayment, false},
 		{a, ce.RegistrationCancelled, true}, // checked in, then cancelled: not counted as checked in
 		{b, ce.RegistrationPendingPayment, false},
+		{b, ce.RegistrationPaymentProcessing, false}, // awaits its payment too
 		{b, ce.RegistrationCancelled, false},
 		{b, ce.RegistrationCancelled, false},
 	} {
@@ -490,7 +496,7 @@ func testRegistrationCounts(t *testing.T, s storage.Store) {
 	}
 	wantEqual(t, "counts", got, map[string]storage.TierCounts{
 		a.ID: {PendingPayment: 1, Confirmed: 3, Cancelled: 1, CheckedIn: 2},
-		b.ID: {PendingPayment: 1, Cancelled: 2},
+		b.ID: {PendingPayment: 2, Cancelled: 2},
 	})
 	for _, tc := range []struct{ name, orgID, eventID string }{
 		{"another organization's event", other.ID, e.ID},
@@ -506,7 +512,7 @@ func testRegistrationCounts(t *testing.T, s storage.Store) {
 		t.Fatalf("count by events: %v", err)
 	}
 	wantEqual(t, "counts by event", byEvent, map[string]storage.TierCounts{
-		e.ID:         {PendingPayment: 2, Confirmed: 3, Cancelled: 3, CheckedIn: 2},
+		e.ID:         {PendingPayment: 3, Confirmed: 3, Cancelled: 3, CheckedIn: 2},
 		elsewhere.ID: {Confirmed: 1},
 	})
 	for _, tc := range []struct {
@@ -818,6 +824,7 @@ func testRegistrationPendingPayment(t *testing.T, s storage.Store) {
 	create(tier, ce.RegistrationPendingPayment, cutoff) // at the cutoff: not before it
 	create(tier, ce.RegistrationConfirmed, holdDay)
 	create(otherTier, ce.RegistrationCancelled, holdDay)
+	create(tier, ce.RegistrationPaymentProcessing, holdDay) // paid, awaiting the bank: never released for want of a payment
 	list := func(before time.Time, limit int) []*ce.Registration {
 		t.Helper()
 		pending, err := s.Registrations().ListPendingPayment(ctx(t), before, limit)

@@ -150,8 +150,10 @@ func testClaimOrder(t *testing.T, s storage.Store, day time.Time) {
 	slices.SortFunc(byDue, func(a, b []*ce.WebhookDelivery) int { return a[0].NextAttemptAt.Compare(b[0].NextAttemptAt) })
 	now := day.Add(time.Minute)
 
-	if got := claim(t, s, now, 0); len(got) != 0 {
-		t.Errorf("claim with limit 0: got %d deliveries, want none", len(got))
+	for _, limit := range []int{0, -1} {
+		if got := claim(t, s, now, limit); len(got) != 0 {
+			t.Errorf("claim with limit %d: got %d deliveries, want none", limit, len(got))
+		}
 	}
 	// Earliest due first, then by id: the two deliveries of one message
 	// are due together.

@@ -18,7 +18,10 @@ const SignatureHeader = "Paymentstest-Signature"
 // signature is the value of SignatureHeader of a genuine callback.
 const signature = "valid"
 
-var _ ticketing.Payments = (*Fake)(nil)
+var (
+	_ ticketing.Payments      = (*Fake)(nil)
+	_ ticketing.AmountChecker = (*Fake)(nil)
+)
 
 // Fake is a payment provider in memory. Checkouts are numbered cs_1, cs_2,
 // … and paid on https://pay.example.com/cs_N; the refund of a checkout is
@@ -34,6 +37,7 @@ type Fake struct {
 	refunds   []string                       // the checkouts refunded
 	refundIDs map[string]string              // by idempotency key
 	fail      error
+	check     func(ce.Money) error // set by SetAmountCheck
 }
 
 // New returns a provider without checkouts, like the zero Fake.
@@ -48,11 +52,39 @@ func (f *Fake) SetFailure(err error) {
 	f.fail = err
 }
 
+// SetAmountCheck makes the Fake a provider that cannot charge every
+// amount, as Stripe is: CheckAmount, and so a ticketing.Service, and
+// CreateCheckout refuse the amounts for which check returns an error, with
+// that error, until SetAmountCheck(nil). check must not call the Fake; it
+// may be, for one, the CheckAmount method of a stripepay.Payments, which
+// makes no request.
+func (f *Fake) SetAmountCheck(check func(amount ce.Money) error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.check = check
+}
+
+// CheckAmount returns the error of the check set by SetAmountCheck for
+// amount; nil without one. It implements ticketing.AmountChecker.
+func (f *Fake) CheckAmount(amount ce.Money) error {
+	f.mu.Lock()
+	check := f.check
+	f.mu.Unlock()
+	if check == nil {
+		return nil
+	}
+	return check(amount)
+}
+
 // CreateCheckout starts the next checkout, cs_N, for req and records req.
 // A req whose IdempotencyKey is not empty and was seen before returns the
-// checkout started then and records nothing. It returns the error set by
-// SetFailure, if any.
+// checkout started then and records nothing. It returns the error of
+// CheckAmount for req.Amount, if any, or else the error set by SetFailure,
+// if any, and records nothing then.
 func (f *Fake) CreateCheckout(_ context.Context, req ticketing.CheckoutRequest) (*ticketing.Checkout, error) {
+	if err := f.CheckAmount(req.Amount); err != nil {
+		return nil, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail != nil {

@@ -88,6 +88,46 @@ func TestSetFailure(t *testing.T) {
 	}
 }
 
+func TestSetAmountCheck(t *testing.T) {
+	t.Parallel()
+	f := paymentstest.New()
+	ctx := context.Background()
+	even := ce.Money{Amount: 2500, Currency: "EUR"}
+	odd := ce.Money{Amount: 2501, Currency: "EUR"}
+	if err := f.CheckAmount(odd); err != nil {
+		t.Errorf("CheckAmount(%v) without a check: got %v, want nil", odd, err)
+	}
+	refused := ce.Invalid("amount.amount", "only even amounts")
+	f.SetAmountCheck(func(m ce.Money) error {
+		if m.Amount%2 != 0 {
+			return refused
+		}
+		return nil
+	})
+	for _, tc := range []struct {
+		amount ce.Money
+		want   error
+	}{
+		{even, nil},
+		{odd, refused},
+	} {
+		if err := f.CheckAmount(tc.amount); !errors.Is(err, tc.want) {
+			t.Errorf("CheckAmount(%v): got %v, want %v", tc.amount, err, tc.want)
+		}
+		_, err := f.CreateCheckout(ctx, ticketing.CheckoutRequest{RegistrationID: "reg_1", Amount: tc.amount})
+		if !errors.Is(err, tc.want) {
+			t.Errorf("CreateCheckout for %v: got %v, want %v", tc.amount, err, tc.want)
+		}
+	}
+	if diff := cmp.Diff([]ticketing.CheckoutRequest{{RegistrationID: "reg_1", Amount: even}}, f.Checkouts()); diff != "" {
+		t.Errorf("Checkouts (-want +got), want the refused one left out:\n%s", diff)
+	}
+	f.SetAmountCheck(nil)
+	if err := f.CheckAmount(odd); err != nil {
+		t.Errorf("CheckAmount(%v) after SetAmountCheck(nil): got %v, want nil", odd, err)
+	}
+}
+
 func TestParseEvent(t *testing.T) {
 	t.Parallel()
 	f := paymentstest.New()

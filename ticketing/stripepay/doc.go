@@ -5,7 +5,9 @@
 // item for the amount and our ids in its metadata; Refund refunds the
 // payment of a completed session in full; ParseEvent verifies a callback
 // to the Stripe webhook endpoint with the endpoint's signing secret and
-// reports checkout.session.completed and checkout.session.expired.
+// reports the session's completion (paid, or processing for a payment
+// method that confirms later), the outcome of such a delayed payment, and
+// the session's expiry.
 //
 // Each Payments has its own Stripe backend, key and base URL: stripe.Key
 // and the backends of stripe.SetBackend are neither read nor changed, so
@@ -19,5 +21,8 @@
 // Stripe counts in hundredths although ISO 4217 has no minor unit, and MGA,
 // which Stripe counts in whole ariary although ISO 4217 gives it two
 // decimals. For the three-decimal currencies (BHD, JOD, KWD, OMR, TND)
-// Stripe requires amounts whose last digit is 0.
+// Stripe requires amounts whose last digit is 0. Stripe charges at most
+// eight digits in its unit (twelve for IDR), so at most 999,999 ISK.
+// CheckAmount says whether Stripe can charge an amount; through it a
+// ticketing.Service refuses prices and bids Stripe could not charge.
 package stripepay

@@ -25,12 +25,12 @@ const SignatureHeader = "Stripe-Signature"
 //   - checkout.session.completed with payment_status "paid", and
 //     checkout.session.async_payment_succeeded: PaymentCompleted, with the
 //     amount paid;
+//   - checkout.session.completed with payment_status "unpaid": a payment
+//     method that confirms later (SEPA debit, a bank transfer), which
+//     reports with an async_payment event: PaymentProcessing;
 //   - checkout.session.expired, and checkout.session.async_payment_failed
 //     (the session is over and unpaid): PaymentExpired;
-//   - anything else, including checkout.session.completed whose payment
-//     is still pending (payment_status "unpaid": a delayed payment method,
-//     which reports later with an async_payment event): PaymentOther, with
-//     only the event's id and time.
+//   - anything else: PaymentOther, with only the event's id and time.
 //
 // The ids in the session's metadata are returned as they are; a session
 // CreateCheckout did not create has none.
@@ -74,8 +74,13 @@ func (p *Payments) ParseEvent(body []byte, header http.Header) (*ticketing.Payme
 		if err != nil {
 			return nil, err
 		}
-		if s.PaymentStatus != string(stripe.CheckoutSessionPaymentStatusPaid) {
-			return out, nil // paid later, or never: another event tells
+		switch {
+		case ev.Type == stripe.EventTypeCheckoutSessionCompleted && s.PaymentStatus == string(stripe.CheckoutSessionPaymentStatusUnpaid):
+			out.Type = ticketing.PaymentProcessing // paid later, or never: an async_payment event tells
+			s.fill(out)
+			return out, nil
+		case s.PaymentStatus != string(stripe.CheckoutSessionPaymentStatusPaid):
+			return out, nil
 		}
 		if s.AmountTotal == nil || s.Currency == "" {
 			return nil, ce.Invalid("amount_total", "a completed checkout session has no amount_total and currency")

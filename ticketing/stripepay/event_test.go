@@ -100,6 +100,11 @@ func TestParseEvent(t *testing.T) {
 		{
 			name: "completed, payment pending",
 			body: event("checkout.session.completed", session(map[string]any{"payment_status": "unpaid"})),
+			want: with(func(e *ticketing.PaymentEvent) { e.Type, e.Amount = ticketing.PaymentProcessing, ce.Money{} }),
+		},
+		{
+			name: "completed, no payment required",
+			body: event("checkout.session.completed", session(map[string]any{"payment_status": "no_payment_required", "amount_total": 0})),
 			want: other,
 		},
 		{

@@ -22,6 +22,19 @@ import (
 const webhookSecret = "whsec_test_secret"
 
 // newPayments returns a Payments that talks to the Stripe API at baseURL.
+// newPaymentsExpectingNoRequest returns Payments on a Stripe API that
+// refuses every request, and the count of the requests it got.
+func newPaymentsExpectingNoRequest(t *testing.T) (*stripepay.Payments, *atomic.Int32) {
+	t.Helper()
+	calls := new(atomic.Int32)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		http.Error(w, "no request expected", http.StatusTeapot)
+	}))
+	t.Cleanup(srv.Close)
+	return newPayments(t, srv.URL), calls
+}
+
 func newPayments(t *testing.T, baseURL string) *stripepay.Payments {
 	t.Helper()
 	p, err := stripepay.New(stripepay.Config{
@@ -198,13 +211,7 @@ func TestCreateCheckoutSendsSession(t *testing.T) {
 
 func TestCreateCheckoutRefusesInvalidRequest(t *testing.T) {
 	t.Parallel()
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		http.Error(w, "no request expected", http.StatusTeapot)
-	}))
-	t.Cleanup(srv.Close)
-	p := newPayments(t, srv.URL)
+	p, calls := newPaymentsExpectingNoRequest(t)
 
 	tests := []struct {
 		name      string

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	ce "github.com/completeevent/completeevent-go/completeevent"
+	"github.com/completeevent/completeevent-go/internal/backoff"
 	"github.com/completeevent/completeevent-go/storage"
 	"github.com/completeevent/completeevent-go/webhook"
 )
@@ -98,10 +99,10 @@ func (d *deliverer) attempt(ctx context.Context, c *storage.ClaimedDelivery, now
 	return d.sender.Send(ctx, delivery)
 }
 
-// deliver makes one attempt of c and returns its outcome under policy. If
-// the endpoint answered 410 Gone, it disables the endpoint first, saying
-// why.
-func (d *deliverer) deliver(ctx context.Context, c *storage.ClaimedDelivery, policy RetryPolicy) storage.Outcome {
+// deliver makes one attempt of c and returns its outcome under policy,
+// with the sender's result. If the endpoint answered 410 Gone, it disables
+// the endpoint first, saying why.
+func (d *deliverer) deliver(ctx context.Context, c *storage.ClaimedDelivery, policy RetryPolicy) (storage.Outcome, webhook.Result) {
 	now := d.now()
 	res := d.attempt(ctx, c, now)
 	a := newAttempt(c.Delivery.ID, now, res)
@@ -123,7 +124,7 @@ func (d *deliverer) deliver(ctx context.Context, c *storage.ClaimedDelivery, pol
 			d.logger.WarnContext(ctx, "webhook endpoint disabled", "endpoint", c.Endpoint.ID, "organization", c.Endpoint.OrganizationID, "reason", reason)
 		}
 	}
-	return storage.Outcome{Lease: c.Lease, Attempt: a, Status: status, NextAttemptAt: next}
+	return storage.Outcome{Lease: c.Lease, Attempt: a, Status: status, NextAttemptAt: next}, res
 }
 
 // newAttempt returns the log of the attempt at at that ended with res.
@@ -157,6 +158,37 @@ func (d *deliverer) finish(ctx context.Context, outcomes []storage.Outcome) erro
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
 	defer cancel()
 	return d.store.WebhookDeliveries().Finish(wctx, d.now(), outcomes)
+}
+
+// The waits between the tries of a recording of outcomes that failed.
+const (
+	finishBackoff    = 50 * time.Millisecond
+	finishMaxBackoff = 5 * time.Second
+)
+
+// finishRetrying records outcomes as finish does and, while that fails,
+// tries again with backoff, as long as the next try comes before
+// leaseEnd, the end of the earliest of the outcomes' leases (after it,
+// the deliveries may be claimed and sent again anyway), and stop is
+// open. It returns the last error.
+func (d *deliverer) finishRetrying(ctx context.Context, stop <-chan struct{}, leaseEnd time.Time, outcomes []storage.Outcome) error {
+	for try := 1; ; try++ {
+		err := d.finish(ctx, outcomes)
+		if err == nil {
+			return nil
+		}
+		wait := backoff.Jittered(try, finishBackoff, finishMaxBackoff)
+		if d.now().Add(wait).After(leaseEnd) {
+			return err
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-stop:
+			timer.Stop()
+			return err
+		}
+	}
 }
 
 // release ends leases of deliveries not sent, even while the caller's

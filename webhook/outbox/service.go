@@ -20,7 +20,7 @@ const (
 	// signing deliveries after a rotation.
 	DefaultRotationOverlap = 24 * time.Hour
 	// MaxEndpointTimeout bounds an endpoint's own attempt timeout, which
-	// must stay below the workers' lease.
+	// must stay below half the workers' lease (see WorkerOptions.Lease).
 	MaxEndpointTimeout = 20 * time.Second
 )
 
@@ -41,8 +41,9 @@ type Options struct {
 	// webhook.SenderOptions.AllowPrivateNetworks sends to them. For
 	// development and tests only.
 	AllowPrivateNetworks bool
-	// Notify, if set, is called after a resend commits; pass
-	// Worker.Notify so that the worker sends at once.
+	// Notify, if set, is called after a resend, or a change that enables
+	// an endpoint, commits; pass Worker.Notify so that the worker sends
+	// the due deliveries at once.
 	Notify func()
 }
 
@@ -101,7 +102,8 @@ type EndpointUpdate struct {
 	EventTypes  []string
 	Description *string
 	// Enabled turns the endpoint on or off; turning it on clears
-	// DisabledReason, and its pending deliveries are sent again.
+	// DisabledReason, and its pending deliveries are sent again, at once
+	// if Options.Notify wakes the worker.
 	Enabled *bool
 	Timeout *time.Duration
 	// Version, if not zero, makes the change conditional on the endpoint
@@ -193,7 +195,8 @@ func setIf[T any](dst *T, v *T) {
 
 // change reads the organization's endpoint, applies fn and stores it, in
 // one transaction, retried once if a concurrent change won (unless the
-// caller pinned a version).
+// caller pinned a version). If fn enabled the endpoint, the commit wakes
+// the worker for its pending deliveries.
 func (s *Service) change(ctx context.Context, orgID, id string, version int64, fn func(e *ce.WebhookEndpoint) error) (*ce.WebhookEndpoint, error) {
 	var out *ce.WebhookEndpoint
 	err := txretry.Run(ctx, s.store, version != 0, func(ctx context.Context, tx storage.Tx) error {
@@ -204,12 +207,16 @@ func (s *Service) change(ctx context.Context, orgID, id string, version int64, f
 		if version != 0 && version != e.Version {
 			return ce.Conflict("webhook endpoint %s is at version %d, not %d: read it again", id, e.Version, version)
 		}
+		wasEnabled := e.Enabled
 		if err := fn(e); err != nil {
 			return err
 		}
 		e.UpdatedAt = s.now()
 		if err := tx.WebhookEndpoints().Update(ctx, e); err != nil {
 			return txretry.Stale(err)
+		}
+		if !wasEnabled && e.Enabled && s.notify != nil {
+			tx.AfterCommit(s.notify)
 		}
 		out = e
 		return nil
@@ -249,7 +256,9 @@ func (s *Service) RotateSecret(ctx context.Context, orgID, id string) (*ce.Webho
 // message, response excerpt. The attempt is logged like any other, under
 // a delivery of its own; a 410 Gone disables the endpoint. It returns
 // ErrNotFound if there is no such endpoint, and an error only if the
-// attempt could not be stored: a failed attempt is a result, not an error.
+// attempt could not be stored, after trying again with backoff until ctx
+// ends or the delivery's lease (DefaultLease) would: a failed attempt is
+// a result, not an error.
 func (s *Service) SendTest(ctx context.Context, orgID, endpointID string) (*ce.WebhookAttempt, error) {
 	data, err := json.Marshal(webhook.Ping{EndpointID: endpointID})
 	if err != nil {
@@ -269,8 +278,10 @@ func (s *Service) SendTest(ctx context.Context, orgID, endpointID string) (*ce.W
 	if err != nil {
 		return nil, err
 	}
-	o := s.deliver(ctx, &c, RetryPolicy{})
-	if err := s.finish(ctx, []storage.Outcome{o}); err != nil {
+	o, _ := s.deliver(ctx, &c, RetryPolicy{})
+	// Tried again while the lease lasts and the caller waits: an
+	// unrecorded ping is sent again by a worker when the lease ends.
+	if err := s.finishRetrying(ctx, ctx.Done(), c.Delivery.NextAttemptAt, []storage.Outcome{o}); err != nil {
 		return nil, err
 	}
 	return &o.Attempt, nil

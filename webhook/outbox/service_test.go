@@ -148,6 +148,42 @@ func TestEndpointLifecycle(t *testing.T) {
 	}
 }
 
+// TestEnableNotifies checks that a change that enables an endpoint, and
+// only such a change, wakes the worker once it commits.
+func TestEnableNotifies(t *testing.T) {
+	t.Parallel()
+	var notified atomic.Int32
+	svc, _, org := devService(t, &outbox.Options{Notify: func() { notified.Add(1) }})
+	e, err := svc.CreateEndpoint(t.Context(), org.ID, outbox.EndpointInput{
+		URL: "https://crm.example.com/hooks", EventTypes: []string{ce.EventTypeCheckinCompleted},
+	})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	on, off, desc := true, false, "CRM"
+	tests := []struct {
+		name     string
+		update   outbox.EndpointUpdate
+		invalid  bool
+		notified int32
+	}{
+		{"disable", outbox.EndpointUpdate{Enabled: &off}, false, 0},
+		{"enable with an invalid change", outbox.EndpointUpdate{Enabled: &on, EventTypes: []string{}}, true, 0},
+		{"enable", outbox.EndpointUpdate{Enabled: &on}, false, 1},
+		{"enable while enabled", outbox.EndpointUpdate{Enabled: &on}, false, 1},
+		{"other change", outbox.EndpointUpdate{Description: &desc}, false, 1},
+	}
+	for _, tt := range tests {
+		_, err := svc.UpdateEndpoint(t.Context(), org.ID, e.ID, tt.update)
+		if (err != nil) != tt.invalid {
+			t.Fatalf("%s: got error %v, want invalid %v", tt.name, err, tt.invalid)
+		}
+		if got := notified.Load(); got != tt.notified {
+			t.Errorf("%s: got %d notifications in all, want %d", tt.name, got, tt.notified)
+		}
+	}
+}
+
 // TestRotation checks that during the overlap X-CompleteEvent-Signature
 // is signed with the old secret and webhook-signature carries both, and
 // that afterwards only the new secret signs.

@@ -41,23 +41,27 @@ type WorkerOptions struct {
 	// BatchSize caps the deliveries one claim takes and one recording of
 	// outcomes writes. The worker holds up to Concurrency + BatchSize
 	// claimed deliveries: those beyond the free slots wait for one, so
-	// that slots freed during a claim are refilled at once. Defaults to
-	// Concurrency.
+	// that slots freed during a claim are refilled at once. One that is
+	// still waiting when half its lease has passed is given back
+	// unsent, to be claimed afresh (see Lease). Defaults to Concurrency.
 	BatchSize int
 	// PollInterval is how often the worker looks for due deliveries when
 	// nothing wakes it: retries coming due, leases of dead workers
 	// expiring, messages published by other processes. Defaults to 1 s.
 	PollInterval time.Duration
-	// Lease is how long a claimed delivery stays with the worker. It must
-	// exceed two of the longest attempts (the sender's timeout, or an
-	// endpoint's own), as a claimed delivery may wait for a slot for one
-	// attempt before its own, with room to record it; or another worker
-	// may send the delivery again meanwhile. Defaults to DefaultLease
-	// (60 s).
+	// Lease is how long a claimed delivery stays with the worker. The
+	// worker starts an attempt only while at least half of the
+	// delivery's lease remains, and gives the delivery back otherwise; so
+	// the lease must exceed two of the longest attempts (the sender's
+	// timeout, or an endpoint's own) with room to record them, or an
+	// attempt may outlast its lease and another worker send the delivery
+	// again meanwhile. Defaults to DefaultLease (60 s).
 	Lease time.Duration
 	// DrainTimeout bounds how long Run, once its context ends, waits for
-	// the attempts in flight. Those still running then are canceled and
-	// their deliveries released, to be sent again. Defaults to 15 s.
+	// the attempts in flight, and retries the recording of attempts that
+	// the store failed to record. Attempts still running then are
+	// canceled and, unless a response arrived, their deliveries released,
+	// to be sent again. Defaults to 15 s.
 	DrainTimeout time.Duration
 	// Retry decides whether and when failed deliveries are attempted
 	// again. The zero value makes one attempt.
@@ -141,9 +145,11 @@ var errRunning = errors.New("outbox: worker is already running")
 
 // Run delivers until ctx ends, then stops claiming, waits for the attempts
 // in flight (at most WorkerOptions.DrainTimeout, after which it cancels
-// them and releases their deliveries), records their outcomes and returns
-// nil. Errors of the store do not stop it: it logs them and tries again at
-// its next poll. A Worker runs once at a time; a second concurrent Run
+// them and releases the deliveries of those that got no response),
+// records their outcomes and returns nil. Errors of the store do not stop
+// it: it logs them and tries again at its next poll; a recording of
+// attempts that fails is tried again with backoff while the deliveries'
+// leases last. A Worker runs once at a time; a second concurrent Run
 // returns an error at once.
 func (w *Worker) Run(ctx context.Context) error {
 	if !w.running.CompareAndSwap(false, true) {
@@ -196,15 +202,16 @@ func (w *Worker) Run(ctx context.Context) error {
 		defer close(drained)
 		r.sends.Wait()
 	}()
-	timer := time.NewTimer(w.drainTimeout)
+	// At the drain timeout, sendCtx cancels the attempts still in flight
+	// and ends the recorder's retries.
+	timer := time.AfterFunc(w.drainTimeout, cancelSends)
+	defer timer.Stop()
 	select {
 	case <-drained:
-	case <-timer.C:
+	case <-sendCtx.Done():
 		w.logger.WarnContext(ctx, "webhook worker: canceling attempts still in flight", "drainTimeout", w.drainTimeout)
-		cancelSends()
 		<-drained
 	}
-	timer.Stop()
 	close(r.results)
 	<-recorded
 	return nil
@@ -215,13 +222,16 @@ func (w *Worker) Run(ctx context.Context) error {
 // The worker keeps a queue of claimed deliveries waiting for a slot, at
 // most a batch, so that the slots that free up while a claim or a
 // recording runs in the database are refilled at once. An endpoint holds
-// at most PerEndpoint slots and as many queued deliveries: a queued
-// delivery waits for at most one attempt of its endpoint, or of the
-// attempts holding the other slots, which is why the lease must exceed
-// two attempts.
+// at most PerEndpoint slots and as many queued deliveries. A queued
+// delivery may wait for several attempts (when BatchSize exceeds
+// Concurrency, or behind its endpoint's): it is started only while half
+// its lease remains, which the lease leaves for one attempt and its
+// recording, and given back otherwise.
 type run struct {
 	*Worker
-	sendCtx context.Context // cancels the attempts in flight when draining times out
+	// sendCtx ends at the drain timeout: it cancels the attempts in
+	// flight and the retries of recordings.
+	sendCtx context.Context
 
 	mu        sync.Mutex
 	inFlight  int
@@ -241,11 +251,13 @@ type endpointLoad struct {
 	inFlight, queued int
 }
 
-// result is what an attempt leaves to record: an outcome, or, for an
-// attempt canceled because the worker stops, a lease to release.
+// result is what an attempt leaves to record: an outcome, with the end of
+// its lease, or, for an attempt canceled because the worker stops, a
+// lease to release.
 type result struct {
-	outcome storage.Outcome
-	release *storage.Lease
+	outcome  storage.Outcome
+	leaseEnd time.Time
+	release  *storage.Lease
 }
 
 // loop claims deliveries until ctx ends.
@@ -333,19 +345,24 @@ func (r *run) claimBatch(ctx context.Context) (more, filled bool) {
 		l.queued++
 		r.queue = append(r.queue, c)
 	}
-	r.startQueued()
+	lapsed := r.startQueued()
 	r.mu.Unlock()
-	if len(over) > 0 {
-		// More of one endpoint's deliveries than it may hold: back to the
-		// store, due at once, for when its slots free up.
-		r.release(ctx, over)
+	if len(over)+len(lapsed) > 0 {
+		// More of one endpoint's deliveries than it may hold, and
+		// deliveries that waited too long: back to the store, due at
+		// once, to be claimed afresh.
+		r.release(ctx, append(over, lapsed...))
 	}
-	return len(claims) == limit || len(busy) > 0 || len(over) > 0, len(over) > 0
+	return len(claims) == limit || len(busy) > 0 || len(over)+len(lapsed) > 0, len(over) > 0
 }
 
 // startQueued starts sending each queued delivery that a slot, overall
-// and of its endpoint, is free for, in queue order. r.mu must be held.
-func (r *run) startQueued() {
+// and of its endpoint, is free for, in queue order. It takes out of the
+// queue, and returns the leases of, the deliveries it would start with
+// less than half their lease left, which an attempt might outlast (see
+// WorkerOptions.Lease): the caller releases them. r.mu must be held.
+func (r *run) startQueued() (lapsed []storage.Lease) {
+	now := r.now()
 	kept := r.queue[:0]
 	for i, c := range r.queue {
 		if r.inFlight >= r.concurrency {
@@ -353,25 +370,41 @@ func (r *run) startQueued() {
 			break
 		}
 		l := r.endpoints[c.Endpoint.ID]
-		if l.inFlight >= r.endpointLimit {
+		switch {
+		case c.Delivery.NextAttemptAt.Sub(now) < r.lease/2: // the end of the lease
+			lapsed = append(lapsed, c.Lease)
+			l.queued--
+			r.forgetIdle(c.Endpoint.ID, l)
+		case l.inFlight >= r.endpointLimit:
 			kept = append(kept, c)
-			continue
+		default:
+			l.queued--
+			l.inFlight++
+			r.inFlight++
+			r.starts <- c
 		}
-		l.queued--
-		l.inFlight++
-		r.inFlight++
-		r.starts <- c
 	}
 	clear(r.queue[len(kept):])
 	r.queue = kept
+	return lapsed
+}
+
+// forgetIdle stops counting the load of the endpoint with the id, l, if it
+// has nothing in flight or queued. r.mu must be held.
+func (r *run) forgetIdle(id string, l *endpointLoad) {
+	if l.inFlight+l.queued == 0 {
+		delete(r.endpoints, id)
+	}
 }
 
 // send makes the attempt of c, hands its result to the recorder and gives
 // its slot to the next queued delivery.
 func (r *run) send(c *storage.ClaimedDelivery) {
-	res := result{outcome: r.deliver(r.sendCtx, c, r.retry)}
-	if r.sendCtx.Err() != nil && res.outcome.Status != ce.DeliverySucceeded {
-		// Canceled by a stop: sent again later, not failed.
+	o, sent := r.deliver(r.sendCtx, c, r.retry)
+	res := result{outcome: o, leaseEnd: c.Delivery.NextAttemptAt}
+	if sent.StatusCode == 0 && errors.Is(sent.Err, context.Canceled) && r.sendCtx.Err() != nil {
+		// Canceled by a stop before any response: sent again later, not
+		// failed.
 		res = result{release: &c.Lease}
 	}
 	r.results <- res
@@ -379,14 +412,15 @@ func (r *run) send(c *storage.ClaimedDelivery) {
 	l := r.endpoints[c.Endpoint.ID]
 	l.inFlight--
 	r.inFlight--
-	if l.inFlight+l.queued == 0 {
-		delete(r.endpoints, c.Endpoint.ID)
-	}
-	r.startQueued()
+	r.forgetIdle(c.Endpoint.ID, l)
+	lapsed := r.startQueued()
 	// Wake the loop only when it would claim: for a good part of a
-	// batch, or when idle.
-	wake := r.room() >= r.claimThreshold() || r.inFlight+len(r.queue) == 0
+	// batch, when idle, or for the deliveries given back.
+	wake := r.room() >= r.claimThreshold() || r.inFlight+len(r.queue) == 0 || len(lapsed) > 0
 	r.mu.Unlock()
+	if len(lapsed) > 0 {
+		r.release(r.sendCtx, lapsed)
+	}
 	if wake {
 		select {
 		case r.freed <- struct{}{}:
@@ -401,18 +435,23 @@ func (r *run) claimThreshold() int { return max(1, r.batchSize/2) }
 
 // record writes the results of attempts until the channel closes: each
 // time, everything that arrived meanwhile, up to a batch, in one Finish
-// and at most one Release.
+// (tried again while it fails, until the earliest of the leases ends or
+// the drain timeout passes) and at most one Release.
 func (r *run) record(ctx context.Context) {
 	var outcomes []storage.Outcome
 	var releases []storage.Lease
 	for first := range r.results {
 		outcomes, releases = outcomes[:0], releases[:0]
+		var leaseEnd time.Time
 		res, ok := first, true
 		for n := 0; ok; n++ {
 			if res.release != nil {
 				releases = append(releases, *res.release)
 			} else {
 				outcomes = append(outcomes, res.outcome)
+				if leaseEnd.IsZero() || res.leaseEnd.Before(leaseEnd) {
+					leaseEnd = res.leaseEnd
+				}
 			}
 			if n+1 == r.batchSize {
 				break
@@ -424,7 +463,7 @@ func (r *run) record(ctx context.Context) {
 			}
 		}
 		if len(outcomes) > 0 {
-			if err := r.finish(ctx, outcomes); err != nil {
+			if err := r.finishRetrying(ctx, r.sendCtx.Done(), leaseEnd, outcomes); err != nil {
 				r.logger.ErrorContext(ctx, "record webhook attempts", "count", len(outcomes), "err", err)
 			}
 		}
