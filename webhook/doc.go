@@ -41,7 +41,10 @@
 // with errors that match [ErrMissingSignature], [ErrSignatureMismatch],
 // [ErrTimestampOutsideTolerance], [ErrMalformedPayload] or
 // [ErrBodyTooLarge]. To rotate a secret, pass the new one and the old one:
-// NewVerifier(newSecret, oldSecret).
+// NewVerifier(newSecret, oldSecret). While a rotation overlaps, the sender
+// signs X-CompleteEvent-Signature with the old secret (the Standard
+// Webhooks header carries both), so keep the old one until the overlap
+// ends.
 //
 // Verification costs about one HMAC: the hash state is pooled and the
 // timestamp is read without decoding the data, which the application decodes
