@@ -2,6 +2,8 @@ package ticketing
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -239,21 +241,26 @@ func (s *Service) winner(ctx context.Context, tx storage.Tx, item *ce.AuctionIte
 }
 
 // CloseDueAuctionItems closes every open item, of any organization, whose
-// closing time has come, at most limit of them, and returns how many it
-// closed. A maintenance worker calls it periodically; see RunMaintenance.
+// closing time has come, at most limit of them, oldest first, and returns
+// how many it closed. An item that fails to close does not hold up the
+// others: the error returned joins the failures, each naming its item,
+// after every item was tried. A maintenance worker calls it periodically;
+// see RunMaintenance.
 func (s *Service) CloseDueAuctionItems(ctx context.Context, limit int) (int, error) {
 	due, err := s.store.AuctionItems().ListDue(ctx, s.now(), limit)
 	if err != nil {
 		return 0, err
 	}
 	closed := 0
+	var errs []error
 	for _, item := range due {
 		if _, err := s.CloseAuctionItem(ctx, item.OrganizationID, item.ID); err != nil {
-			return closed, err
+			errs = append(errs, fmt.Errorf("ticketing: close auction item %s: %w", item.ID, err))
+			continue
 		}
 		closed++
 	}
-	return closed, nil
+	return closed, errors.Join(errs...)
 }
 
 // AuctionAccess reports why the guide's attendee may not take part in the

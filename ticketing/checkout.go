@@ -98,8 +98,9 @@ const releaseReason = "the payment was not completed in time"
 // (payment_processing) is never released here: the provider reports
 // whether that payment succeeds or fails. A completion callback that
 // arrives after the release is refunded by HandlePaymentEvent
-// (PaymentRefunded). An error is a storage failure; the registrations
-// released before it stay released.
+// (PaymentRefunded). A registration that fails to be released does not
+// hold up the others: the error returned joins the failures, each naming
+// its registration, after every registration was tried.
 // A maintenance worker calls it periodically; see RunMaintenance. It is
 // safe for concurrent use, also by several processes sharing the store.
 func (s *Service) ReleaseExpiredHolds(ctx context.Context, limit int) (int, error) {
@@ -109,6 +110,7 @@ func (s *Service) ReleaseExpiredHolds(ctx context.Context, limit int) (int, erro
 		return 0, err
 	}
 	released := 0
+	var errs []error
 	for _, r := range pending {
 		err := s.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
 			now := s.now()
@@ -120,10 +122,11 @@ func (s *Service) ReleaseExpiredHolds(ctx context.Context, limit int) (int, erro
 			s.logger.InfoContext(ctx, "pending registration changed before its release", "organization", r.OrganizationID, "registration", r.ID)
 			continue
 		case err != nil:
-			return released, fmt.Errorf("ticketing: release registration %s: %w", r.ID, err)
+			errs = append(errs, fmt.Errorf("ticketing: release registration %s: %w", r.ID, err))
+			continue
 		}
 		released++
 		s.logger.InfoContext(ctx, "released the seat of an unpaid registration", "organization", r.OrganizationID, "event", r.EventID, "registration", r.ID, "checkout", r.PaymentReference)
 	}
-	return released, nil
+	return released, errors.Join(errs...)
 }
