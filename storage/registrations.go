@@ -24,8 +24,8 @@ func SoldOut(what, id string) error {
 // Registrations stores attendees' registrations, each in its event and tier,
 // and keeps the count of seats they hold.
 //
-// A registration holds a seat while its status is pending_payment or
-// confirmed (RegistrationStatus.HoldsSeat). Adapters keep, for every tier
+// A registration holds a seat while its status is pending_payment,
+// payment_processing or confirmed (RegistrationStatus.HoldsSeat). Adapters keep, for every tier
 // and every event, the number of seats held, and change it in the same
 // atomic step as the registration: a write that would make the seats held
 // exceed the tier's Capacity or the event's Settings.Capacity (when not

@@ -6,10 +6,11 @@ import ce "github.com/completeevent/completeevent-go/completeevent"
 // every amount of every currency, such as Stripe, which charges at most
 // 999,999 ISK and KWD only in multiples of 0.010. When Options.Payments
 // implements it, the Service asks it about each amount it may have to
-// charge before accepting it, so that it never takes a price or a bid it
-// cannot be paid: a tier's price that is not zero, an auction item's
-// starting bid and minimum increment, and each bid. A refused amount is an
-// ErrInvalid error naming the field, with the provider's message.
+// charge before accepting it, so that it never takes a price or a bid the
+// provider says it cannot charge: a tier's price that is not zero, an
+// auction item's starting bid and minimum increment, and each bid. A
+// refused amount is an ErrInvalid error naming the field, with the
+// provider's message.
 //
 // The minimum increment is checked as an amount of the item's currency:
 // under a rule "multiples of N", a payable bid plus a payable increment is

@@ -16,14 +16,6 @@ import (
 	"github.com/completeevent/completeevent-go/webhook"
 )
 
-// processing returns the callback saying that the checkout with the id was
-// completed with a payment method that confirms later.
-func processing(req ticketing.CheckoutRequest, eventID, checkoutID string) ticketing.PaymentEvent {
-	ev := paymentstest.Completed(req, eventID, checkoutID, ce.Money{})
-	ev.Type = ticketing.PaymentProcessing
-	return ev
-}
-
 // TestDelayedPayment follows a registration paid by a method that confirms
 // days later (a bank debit): it keeps its seat past the checkout's expiry,
 // and is confirmed or released when the provider reports the outcome.
@@ -53,13 +45,13 @@ func TestDelayedPayment(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				p := newPaid(t, store)
 				r, req := p.pendingFor(t, p.priced, 0)
-				if res, err := p.deliver(processing(req, "evt_processing_"+tc.name, r.PaymentReference)); err != nil || res.Outcome != ticketing.PaymentProcessingRegistration {
+				if res, err := p.deliver(paymentstest.Processing(req, "evt_processing_"+tc.name, r.PaymentReference)); err != nil || res.Outcome != ticketing.PaymentProcessingRegistration {
 					t.Fatalf("processing: got %+v, %v; want outcome %s", res, err, ticketing.PaymentProcessingRegistration)
 				}
 				if got := p.get(t, r.ID).Status; got != ce.RegistrationPaymentProcessing {
 					t.Fatalf("after the processing callback: got %s, want payment_processing", got)
 				}
-				if res, err := p.deliver(processing(req, "evt_processing_again_"+tc.name, r.PaymentReference)); err != nil || res.Outcome != ticketing.PaymentIgnored {
+				if res, err := p.deliver(paymentstest.Processing(req, "evt_processing_again_"+tc.name, r.PaymentReference)); err != nil || res.Outcome != ticketing.PaymentIgnored {
 					t.Errorf("another processing callback: got %+v, %v; want ignored", res, err)
 				}
 

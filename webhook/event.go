@@ -142,7 +142,8 @@ type RegistrationConfirmed struct {
 func (RegistrationConfirmed) EventType() string { return EventTypeRegistrationConfirmed }
 
 // RegistrationCancelled is the data of "registration.cancelled": an
-// organizer cancelled a registration.
+// organizer cancelled a confirmed registration (one still awaiting its
+// payment was never announced, and its cancellation is not either).
 type RegistrationCancelled struct {
 	Attendee
 	// Reason is the organizer's reason, if they gave one.

@@ -27,18 +27,17 @@ type endpointBody struct {
 	Version *int64 `json:"version"`
 }
 
-// timeout returns the timeout b holds, or nil. It refuses, as the service
-// would, a value outside 0..outbox.MaxEndpointTimeout, before converting
-// it: a duration of an arbitrary count of milliseconds overflows.
-func (b *endpointBody) timeout() (*time.Duration, error) {
+// timeout returns the timeout b holds, or nil. A count of milliseconds
+// outside 0..outbox.MaxEndpointTimeout is clamped to just outside that
+// range before it is converted, since a duration of an arbitrary count
+// overflows; the service then refuses it.
+func (b *endpointBody) timeout() *time.Duration {
 	if b.TimeoutMs == nil {
-		return nil, nil
+		return nil
 	}
-	if maxMs := outbox.MaxEndpointTimeout.Milliseconds(); *b.TimeoutMs < 0 || *b.TimeoutMs > maxMs {
-		return nil, ce.Invalid("timeoutMs", "must be from 0 (the default) to %d", maxMs)
-	}
-	d := time.Duration(*b.TimeoutMs) * time.Millisecond
-	return &d, nil
+	ms := min(max(*b.TimeoutMs, -1), outbox.MaxEndpointTimeout.Milliseconds()+1)
+	d := time.Duration(ms) * time.Millisecond
+	return &d
 }
 
 // endpointResponse is an endpoint as the API shows it: never its secret,
@@ -84,15 +83,11 @@ func (s *server) createEndpoint(w http.ResponseWriter, r *http.Request, key *ce.
 	if body.Enabled != nil {
 		return &requestError{code: codeUnknownField, field: "enabled", message: `unknown field "enabled": a new endpoint starts enabled`}
 	}
-	timeout, err := body.timeout()
-	if err != nil {
-		return err
-	}
 	e, err := s.hooks.CreateEndpoint(r.Context(), key.OrganizationID, outbox.EndpointInput{
 		URL:         value(body.URL),
 		EventTypes:  value(body.EventTypes),
 		Description: value(body.Description),
-		Timeout:     value(timeout),
+		Timeout:     value(body.timeout()),
 	})
 	if err != nil {
 		return err
@@ -129,15 +124,11 @@ func (s *server) updateEndpoint(w http.ResponseWriter, r *http.Request, key *ce.
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	timeout, err := body.timeout()
-	if err != nil {
-		return err
-	}
 	u := outbox.EndpointUpdate{
 		URL:         body.URL,
 		Description: body.Description,
 		Enabled:     body.Enabled,
-		Timeout:     timeout,
+		Timeout:     body.timeout(),
 		Version:     value(body.Version),
 	}
 	if body.EventTypes != nil {

@@ -198,6 +198,16 @@ func Completed(req ticketing.CheckoutRequest, eventID, checkoutID string, amount
 	return ev
 }
 
+// Processing returns the event, with the id eventID, that reports the
+// checkout with the id checkoutID, started with req, completed with a
+// payment method that confirms later: a Completed or an Expired event
+// follows once the payment succeeds or fails. Its CreatedAt is zero.
+func Processing(req ticketing.CheckoutRequest, eventID, checkoutID string) ticketing.PaymentEvent {
+	ev := event(req, eventID, checkoutID)
+	ev.Type = ticketing.PaymentProcessing
+	return ev
+}
+
 // Expired returns the event, with the id eventID, that reports the
 // checkout with the id checkoutID, started with req, expired unpaid. Its
 // CreatedAt is zero.

@@ -157,6 +157,11 @@ func TestParseEvent(t *testing.T) {
 	if expired.Type != ticketing.PaymentExpired || expired.Amount != (ce.Money{}) {
 		t.Errorf("Expired: got %+v, want expired without an amount", expired)
 	}
+	wantProcessing := wantEvent
+	wantProcessing.ID, wantProcessing.Type, wantProcessing.Amount = "pe_3", ticketing.PaymentProcessing, ce.Money{}
+	if diff := cmp.Diff(wantProcessing, paymentstest.Processing(req, "pe_3", "cs_1")); diff != "" {
+		t.Errorf("Processing (-want +got):\n%s", diff)
+	}
 
 	body, header := paymentstest.Callback(completed)
 	for _, tc := range []struct {

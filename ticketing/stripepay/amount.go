@@ -19,7 +19,11 @@ var _ ticketing.AmountChecker = (*Payments)(nil)
 // which Stripe counts in hundredths, and 999,999.99 in two-decimal
 // currencies. It charges whole ariary only (MGA in multiples of 1.00), and
 // three-decimal currencies (BHD, JOD, KWD, OMR, TND) only in multiples of
-// 0.010. CheckAmount makes no request and is safe for concurrent use.
+// 0.010. CheckAmount makes no request and is safe for concurrent use. It
+// does not check Stripe's minimum charge (50 US cents or about that, in
+// the account's settlement currency), which depends on the account and
+// the exchange rate: Stripe refuses a smaller amount when the checkout is
+// created.
 //
 // CheckAmount implements ticketing.AmountChecker: a ticketing.Service
 // refuses tier prices, auction items and bids Stripe could not charge.

@@ -9,6 +9,11 @@
 // method that confirms later), the outcome of such a delayed payment, and
 // the session's expiry.
 //
+// Subscribe the Stripe webhook endpoint to checkout.session.completed,
+// checkout.session.expired, checkout.session.async_payment_succeeded and
+// checkout.session.async_payment_failed: a payment method that confirms
+// later holds its seat until one of the last two arrives.
+//
 // Each Payments has its own Stripe backend, key and base URL: stripe.Key
 // and the backends of stripe.SetBackend are neither read nor changed, so
 // several instances with different accounts, or a test against

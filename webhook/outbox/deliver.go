@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -166,7 +167,9 @@ const (
 	finishMaxBackoff = 5 * time.Second
 )
 
-// finishRetrying records outcomes as finish does and, while that fails,
+// finishRetrying records outcomes as finish does and, while that fails
+// for a reason that may pass (not ErrInvalid or ErrConflict: a record the
+// store refuses, or one already written by a try whose answer was lost),
 // tries again with backoff, as long as the next try comes before
 // leaseEnd, the end of the earliest of the outcomes' leases (after it,
 // the deliveries may be claimed and sent again anyway), and stop is
@@ -174,8 +177,8 @@ const (
 func (d *deliverer) finishRetrying(ctx context.Context, stop <-chan struct{}, leaseEnd time.Time, outcomes []storage.Outcome) error {
 	for try := 1; ; try++ {
 		err := d.finish(ctx, outcomes)
-		if err == nil {
-			return nil
+		if err == nil || errors.Is(err, ce.ErrInvalid) || errors.Is(err, ce.ErrConflict) {
+			return err
 		}
 		wait := backoff.Jittered(try, finishBackoff, finishMaxBackoff)
 		if d.now().Add(wait).After(leaseEnd) {

@@ -52,11 +52,12 @@ func ok(context.Context, webhook.Delivery) webhook.Result {
 // errStoreDown is the error of flakyStore.
 var errStoreDown = errors.New("test: the store is down")
 
-// flakyStore is a store whose WebhookDeliveries.Finish fails with
-// errStoreDown while failures is positive, counting it down.
+// flakyStore is a store whose WebhookDeliveries.Finish fails with err, or
+// errStoreDown if nil, while failures is positive, counting it down.
 type flakyStore struct {
 	storage.Store
 	failures atomic.Int32
+	err      error
 }
 
 func (s *flakyStore) WebhookDeliveries() storage.WebhookDeliveries {
@@ -70,6 +71,9 @@ type flakyDeliveries struct {
 
 func (d flakyDeliveries) Finish(ctx context.Context, now time.Time, outcomes []storage.Outcome) error {
 	if d.s.failures.Add(-1) >= 0 {
+		if d.s.err != nil {
+			return d.s.err
+		}
 		return errStoreDown
 	}
 	return d.WebhookDeliveries.Finish(ctx, now, outcomes)
@@ -193,20 +197,25 @@ func TestFinishRetried(t *testing.T) {
 // it would not.
 func TestSendTestFinishRetried(t *testing.T) {
 	t.Parallel()
+	refused := ce.Invalid("attempt", "refused by the store")
 	tests := []struct {
-		name     string
-		failures int32
-		step     time.Duration // of the service's clock at each reading
-		wantErr  error
+		name      string
+		failures  int32
+		err       error         // the store's, errStoreDown if nil
+		step      time.Duration // of the service's clock at each reading
+		wantErr   error
+		wantTries int32
 	}{
-		{"fails twice", 2, 0, nil},
+		{"fails twice", 2, nil, 0, nil, 3},
 		// The lease (60 s) ends before the second try.
-		{"fails until the lease ends", 1000, 20 * time.Second, errStoreDown},
+		{"fails until the lease ends", 1000, nil, 20 * time.Second, errStoreDown, 1},
+		// Refused: trying again would not help.
+		{"refused", 1000, refused, 0, ce.ErrInvalid, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s := &flakyStore{Store: memstore.New()}
+			s := &flakyStore{Store: memstore.New(), err: tt.err}
 			s.failures.Store(tt.failures)
 			org := newOrg(t, s)
 			e, _ := newEndpoint(t, s, org, nil)
@@ -215,6 +224,9 @@ func TestSendTestFinishRetried(t *testing.T) {
 			attempt, err := svc.SendTest(t.Context(), org.ID, e.ID)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("send test: got error %v, want %v", err, tt.wantErr)
+			}
+			if tries := tt.failures - max(s.failures.Load(), -1); tries != tt.wantTries {
+				t.Errorf("the recording was tried %d times, want %d", tries, tt.wantTries)
 			}
 			if err != nil {
 				return

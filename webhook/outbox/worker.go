@@ -41,9 +41,11 @@ type WorkerOptions struct {
 	// BatchSize caps the deliveries one claim takes and one recording of
 	// outcomes writes. The worker holds up to Concurrency + BatchSize
 	// claimed deliveries: those beyond the free slots wait for one, so
-	// that slots freed during a claim are refilled at once. One that is
-	// still waiting when half its lease has passed is given back
-	// unsent, to be claimed afresh (see Lease). Defaults to Concurrency.
+	// that slots freed during a claim are refilled at once. A waiting
+	// delivery is started only while half its lease remains; one whose
+	// turn comes later is given back unsent, to be claimed afresh, and
+	// one whose lease ends while every slot stays busy is claimed afresh
+	// once it ends (see Lease). Defaults to Concurrency.
 	BatchSize int
 	// PollInterval is how often the worker looks for due deliveries when
 	// nothing wakes it: retries coming due, leases of dead workers
