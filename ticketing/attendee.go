@@ -195,6 +195,17 @@ func (s *Service) joinable(ctx context.Context, repos storage.Repositories, toke
 	return r, t, nil
 }
 
+// eventTier returns the organization's tier with the id tierID of the
+// event with the id eventID, or ErrInvalid naming "tierId" if there is no
+// such tier of that event.
+func (s *Service) eventTier(ctx context.Context, orgID, eventID, tierID string) (*ce.Tier, error) {
+	t, err := s.store.Tiers().Get(ctx, orgID, tierID)
+	if errors.Is(err, ce.ErrNotFound) || err == nil && t.EventID != eventID {
+		return nil, ce.Invalid("tierId", "is not a tier of event %s", eventID)
+	}
+	return t, err
+}
+
 // GetRegistration returns the organization's registration with the id, or
 // ErrNotFound.
 func (s *Service) GetRegistration(ctx context.Context, orgID, id string) (*ce.Registration, error) {
@@ -221,11 +232,7 @@ func (s *Service) ListRegistrations(ctx context.Context, orgID, eventID string, 
 		return nil, err
 	}
 	if f.TierID != "" {
-		t, err := s.store.Tiers().Get(ctx, orgID, f.TierID)
-		if errors.Is(err, ce.ErrNotFound) || err == nil && t.EventID != eventID {
-			return nil, ce.Invalid("tierId", "is not a tier of event %s", eventID)
-		}
-		if err != nil {
+		if _, err := s.eventTier(ctx, orgID, eventID, f.TierID); err != nil {
 			return nil, err
 		}
 	}

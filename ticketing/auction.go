@@ -111,23 +111,13 @@ func (s *Service) PlaceBid(ctx context.Context, guideToken, itemID string, amoun
 	if amount > ce.MaxAmount {
 		return nil, ce.Invalid("amount", "must be at most %d minor units", ce.MaxAmount)
 	}
-	r, err := s.guideRegistration(ctx, guideToken)
+	r, e, err := s.auctionParticipant(ctx, guideToken)
 	if err != nil {
-		return nil, err
-	}
-	e, err := s.store.Events().Get(ctx, r.OrganizationID, r.EventID)
-	if err != nil {
-		return nil, err
-	}
-	if err := auctionAccess(r, e); err != nil {
 		return nil, err
 	}
 	var bid *ce.Bid
 	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
-		item, err := tx.AuctionItems().Get(ctx, r.OrganizationID, itemID)
-		if err == nil && item.EventID != r.EventID {
-			err = ce.NotFound("auction item %s not found", itemID)
-		}
+		item, err := eventItem(ctx, tx, r, itemID)
 		if err != nil {
 			return err
 		}
@@ -268,6 +258,46 @@ func (s *Service) CloseDueAuctionItems(ctx context.Context, limit int) (int, err
 // confirmed, ErrConflict if the event is cancelled; nil if they may see
 // and bid on its items.
 func (g *Guide) AuctionAccess() error { return auctionAccess(g.Registration, g.Event) }
+
+// GuideAuctionItem returns the auction item with the id of the event of
+// guide g, for its attendee to bid on or pay: the error of
+// Guide.AuctionAccess if the attendee may not take part in the auction,
+// and ErrNotFound for an item that is not of the guide's event.
+func (s *Service) GuideAuctionItem(ctx context.Context, g *Guide, itemID string) (*ce.AuctionItem, error) {
+	if err := g.AuctionAccess(); err != nil {
+		return nil, err
+	}
+	return eventItem(ctx, s.store, g.Registration, itemID)
+}
+
+// auctionParticipant returns the registration whose guide token is
+// guideToken, and its event, if it may take part in the event's auction;
+// otherwise ErrNotFound for an unknown token, or the error of
+// Guide.AuctionAccess.
+func (s *Service) auctionParticipant(ctx context.Context, guideToken string) (*ce.Registration, *ce.Event, error) {
+	r, err := s.guideRegistration(ctx, guideToken)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := s.store.Events().Get(ctx, r.OrganizationID, r.EventID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := auctionAccess(r, e); err != nil {
+		return nil, nil, err
+	}
+	return r, e, nil
+}
+
+// eventItem returns the auction item with the id of registration r's
+// event, through repos, or ErrNotFound, also for an item of another event.
+func eventItem(ctx context.Context, repos storage.Repositories, r *ce.Registration, itemID string) (*ce.AuctionItem, error) {
+	item, err := repos.AuctionItems().Get(ctx, r.OrganizationID, itemID)
+	if err == nil && item.EventID != r.EventID {
+		err = ce.NotFound("auction item %s not found", itemID)
+	}
+	return item, err
+}
 
 // auctionAccess reports why registration r may not take part in the
 // auction of its event e; see Guide.AuctionAccess.

@@ -67,11 +67,15 @@ func (s *Service) checkoutRequest(r *ce.Registration, purpose PaymentPurpose) (C
 // release cancels the pending registration r, giving its seat back, and
 // logs a failure to.
 func (s *Service) release(ctx context.Context, r *ce.Registration, reason string) {
-	now := s.now()
-	r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, reason, now
+	cancel(r, s.now(), reason)
 	if err := s.store.Registrations().Update(ctx, r); err != nil {
 		s.logger.ErrorContext(ctx, "releasing the seat of a registration", "registration", r.ID, "error", err)
 	}
+}
+
+// cancel makes r cancelled at now, for the reason.
+func cancel(r *ce.Registration, now time.Time, reason string) {
+	r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, reason, now
 }
 
 // HoldReleaseGrace is how long after its checkout expired a pending
@@ -113,8 +117,7 @@ func (s *Service) ReleaseExpiredHolds(ctx context.Context, limit int) (int, erro
 	var errs []error
 	for _, r := range pending {
 		err := s.store.RunInTx(ctx, func(ctx context.Context, tx storage.Tx) error {
-			now := s.now()
-			r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, releaseReason, now
+			cancel(r, s.now(), releaseReason)
 			return tx.Registrations().Update(ctx, r)
 		})
 		switch {

@@ -92,6 +92,32 @@ func ExampleService_GetAuctionItem() {
 	// highest bid EUR 20.00 next bid from EUR 25.00
 }
 
+func ExampleService_GuideAuctionItem() {
+	ctx := context.Background()
+	svc, orgID := exampleSetup()
+	e, tiers := exampleOnSale(svc, orgID, ticketing.TierInput{Name: "Hall", Price: ce.Money{Currency: "EUR"}})
+	item := exampleAuctionItem(svc, orgID, e.ID)
+	ada := exampleRegister(svc, e.ID, tiers[0].ID, "Ada", "Lovelace")
+
+	// Ada's bid form reads the item of her event, e.g. for its currency.
+	g, err := svc.GuideByToken(ctx, ada.GuideToken)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	got, err := svc.GuideAuctionItem(ctx, g, item.ID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(got.Title, "from", got.StartingBid)
+	_, err = svc.GuideAuctionItem(ctx, g, "itm_unknown")
+	fmt.Println(err)
+	// Output:
+	// Signed poster from EUR 20.00
+	// not found: auction item itm_unknown not found
+}
+
 func ExampleService_ListAuctionItems() {
 	ctx := context.Background()
 	svc, orgID := exampleSetup()

@@ -74,22 +74,17 @@ type PaymentResult struct {
 // the provider with an error so that it delivers the callback again.
 func (s *Service) HandlePaymentEvent(ctx context.Context, body []byte, header http.Header) (*PaymentResult, error) {
 	if s.payments == nil {
-		return nil, ce.Conflict("this server takes no payments")
+		return nil, errNoPayments
 	}
 	ev, err := s.payments.ParseEvent(body, header)
 	if err != nil {
 		return nil, err
 	}
 	var res *PaymentResult
-	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
-		if err := tx.PaymentEvents().Record(ctx, ev.ID, s.now()); err != nil {
-			if errors.Is(err, ce.ErrConflict) {
-				res = &PaymentResult{Outcome: PaymentDuplicate}
-				return nil
-			}
+	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) (err error) {
+		if res, err = s.recordPaymentEvent(ctx, tx, ev); res != nil || err != nil {
 			return err
 		}
-		var err error
 		switch {
 		case ev.Type == PaymentOther:
 			res = &PaymentResult{Outcome: PaymentIgnored, Reason: "not a payment's completion or expiry"}
@@ -113,6 +108,17 @@ func (s *Service) HandlePaymentEvent(ctx context.Context, body []byte, header ht
 	return res, nil
 }
 
+// recordPaymentEvent records in tx that ev was processed. It returns a
+// PaymentDuplicate result if it was before, and a storage failure as an
+// error.
+func (s *Service) recordPaymentEvent(ctx context.Context, tx storage.Tx, ev *PaymentEvent) (*PaymentResult, error) {
+	err := tx.PaymentEvents().Record(ctx, ev.ID, s.now())
+	if errors.Is(err, ce.ErrConflict) {
+		return &PaymentResult{Outcome: PaymentDuplicate}, nil
+	}
+	return nil, err
+}
+
 // refundNeeded is the error with which the transaction of
 // HandlePaymentEvent says that the payment must be refunded: the
 // transaction rolls back, leaving the callback unrecorded, so that the
@@ -122,12 +128,6 @@ type refundNeeded struct {
 	outcome PaymentOutcome
 	// why is the start of the result's reason.
 	why string
-	// release asks to free the seat of the registration still pending
-	// this checkout, after the refund.
-	release bool
-	// retry asks to let the winner of the item, still closed, pay again
-	// with a new checkout, after the refund.
-	retry bool
 }
 
 func (e *refundNeeded) Error() string { return "ticketing: refund needed: " + e.why }
@@ -159,7 +159,7 @@ func (s *Service) payAgain(ctx context.Context, tx storage.Tx, ev *PaymentEvent)
 // however often, the checkout is refunded once.
 func refundKey(checkoutID string) string { return "refund-" + checkoutID }
 
-// ignored returns// ignored returns a PaymentIgnored result with the formatted reason.
+// ignored returns a PaymentIgnored result with the formatted reason.
 func ignored(format string, args ...any) *PaymentResult {
 	return &PaymentResult{Outcome: PaymentIgnored, Reason: fmt.Sprintf(format, args...)}
 }
@@ -190,7 +190,7 @@ func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *Pa
 	r.PaymentReference, r.UpdatedAt = ev.CheckoutID, now
 	switch {
 	case ev.Type == PaymentExpired:
-		r.Status, r.CancelledAt, r.CancelReason = ce.RegistrationCancelled, now, "the payment was not completed"
+		cancel(r, now, "the payment was not completed")
 		if err := tx.Registrations().Update(ctx, r); err != nil {
 			return nil, txretry.Stale(err)
 		}
@@ -210,7 +210,7 @@ func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *Pa
 		// The checkout is complete and never expires: refund it and free
 		// the seat it held.
 		why := fmt.Sprintf("paid %s, but registration %s costs %s", ev.Amount, r.ID, r.AmountPaid)
-		return nil, &refundNeeded{outcome: PaymentRejected, why: why, release: true}
+		return nil, &refundNeeded{outcome: PaymentRejected, why: why}
 	}
 	t, err := tx.Tiers().Get(ctx, r.OrganizationID, r.TierID)
 	if err != nil {
@@ -227,10 +227,12 @@ func (s *Service) registrationPayment(ctx context.Context, tx storage.Tx, ev *Pa
 }
 
 // refundPayment refunds the checkout of ev, outside any transaction, as
-// need asks, then records ev as processed in a short transaction, freeing
-// the seat of the registration pending the checkout if need asks it. An
-// error leaves ev unrecorded, for the provider to deliver it again: the
-// idempotency key makes the retry refund once.
+// need asks, then records ev as processed in a short transaction with the
+// refund in the registration it was for (see refunded); a rejected
+// payment frees the seat of a registration still awaiting it, or lets the
+// winner of an auction item pay again. An error leaves ev unrecorded, for
+// the provider to deliver it again: the idempotency key makes the retry
+// refund once.
 func (s *Service) refundPayment(ctx context.Context, ev *PaymentEvent, need *refundNeeded) (*PaymentResult, error) {
 	reason := need.why
 	refund, err := s.payments.Refund(ctx, ev.CheckoutID, refundKey(ev.CheckoutID))
@@ -243,62 +245,32 @@ func (s *Service) refundPayment(ctx context.Context, ev *PaymentEvent, need *ref
 		reason += "; refund " + refund
 	}
 	var res *PaymentResult
-	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) error {
-		if err := tx.PaymentEvents().Record(ctx, ev.ID, s.now()); err != nil {
-			if errors.Is(err, ce.ErrConflict) {
-				res = &PaymentResult{Outcome: PaymentDuplicate}
-				return nil
-			}
+	err = txretry.Run(ctx, s.store, false, func(ctx context.Context, tx storage.Tx) (err error) {
+		if res, err = s.recordPaymentEvent(ctx, tx, ev); res != nil || err != nil {
 			return err
 		}
 		res = &PaymentResult{Outcome: need.outcome, Reason: reason}
+		rejected := need.outcome == PaymentRejected
 		switch {
-		case need.release:
-			released, err := s.releaseUnpaid(ctx, tx, ev, "the amount paid did not match")
-			if err != nil {
-				return err
-			}
+		case ev.Purpose == PurposeRegistration:
+			released, err := s.refunded(ctx, tx, ev, refund, rejected)
 			if released {
 				res.Reason += "; the seat is released"
 			}
-		case need.retry:
+			return err
+		case ev.Purpose == PurposeAuctionItem && rejected:
 			again, err := s.payAgain(ctx, tx, ev)
 			if again {
 				res.Reason += "; the winner may pay again"
 			}
 			return err
 		}
-		if ev.Purpose != PurposeRegistration || refund == "" {
-			return nil
-		}
-		return s.recordRefund(ctx, tx, ev, refund)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
-}
-
-// releaseUnpaid cancels, with the reason, the registration of ev if it is
-// still pending the payment of ev's checkout, freeing its seat, and reports
-// whether it did.
-func (s *Service) releaseUnpaid(ctx context.Context, tx storage.Tx, ev *PaymentEvent, reason string) (bool, error) {
-	r, err := tx.Registrations().Get(ctx, ev.OrganizationID, ev.RegistrationID)
-	if errors.Is(err, ce.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if !r.Status.AwaitsPayment() || !checkoutOf(r, ev.CheckoutID) {
-		return false, nil
-	}
-	now := s.now()
-	r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, reason, now
-	if err := tx.Registrations().Update(ctx, r); err != nil {
-		return false, txretry.Stale(err)
-	}
-	return true, nil
 }
 
 // checkoutOf reports whether the checkout with the id is registration r's:
@@ -309,22 +281,33 @@ func checkoutOf(r *ce.Registration, checkoutID string) bool {
 	return r.PaymentReference == "" || r.PaymentReference == checkoutID
 }
 
-// recordRefund records the refund with the id in the cancelled
-// registration of ev whose checkout it refunded, unless it records one
-// already.
-func (s *Service) recordRefund(ctx context.Context, tx storage.Tx, ev *PaymentEvent, refund string) error {
+// refunded updates, in tx, the registration of ev after the refund of
+// ev's checkout, if it awaits or awaited that checkout: with release it
+// frees the seat of the registration if it still awaits the payment; the
+// refund's id, if not empty, is recorded in the registration once it is
+// cancelled, unless it records one already. It reports whether it freed
+// the seat.
+func (s *Service) refunded(ctx context.Context, tx storage.Tx, ev *PaymentEvent, refund string, release bool) (bool, error) {
 	r, err := tx.Registrations().Get(ctx, ev.OrganizationID, ev.RegistrationID)
 	if errors.Is(err, ce.ErrNotFound) {
-		return nil
+		return false, nil
 	}
-	if err != nil {
-		return err
+	if err != nil || !checkoutOf(r, ev.CheckoutID) {
+		return false, err
 	}
-	if r.Status != ce.RegistrationCancelled || r.RefundReference != "" || !checkoutOf(r, ev.CheckoutID) {
-		return nil
+	now := s.now()
+	released := release && r.Status.AwaitsPayment()
+	if released {
+		cancel(r, now, "the amount paid did not match")
 	}
-	r.PaymentReference, r.RefundReference, r.UpdatedAt = ev.CheckoutID, refund, s.now()
-	return txretry.Stale(tx.Registrations().Update(ctx, r))
+	record := refund != "" && r.Status == ce.RegistrationCancelled && r.RefundReference == ""
+	if record {
+		r.PaymentReference, r.RefundReference, r.UpdatedAt = ev.CheckoutID, refund, now
+	}
+	if !released && !record {
+		return false, nil
+	}
+	return released, txretry.Stale(tx.Registrations().Update(ctx, r))
 }
 
 // itemPayment applies a completed or expired checkout of an auction item
@@ -353,7 +336,7 @@ func (s *Service) itemPayment(ctx context.Context, tx storage.Tx, ev *PaymentEve
 	}
 	if want := (ce.Money{Amount: item.HighestAmount, Currency: item.StartingBid.Currency}); ev.Amount != want {
 		why := fmt.Sprintf("paid %s, but item %s costs %s", ev.Amount, item.ID, want)
-		return nil, &refundNeeded{outcome: PaymentRejected, why: why, retry: true}
+		return nil, &refundNeeded{outcome: PaymentRejected, why: why}
 	}
 	winner, err := tx.Registrations().Get(ctx, item.OrganizationID, item.WinnerRegistrationID)
 	if err != nil {
@@ -394,23 +377,13 @@ func (s *Service) itemPayment(ctx context.Context, tx storage.Tx, ev *PaymentEve
 // checkout (the provider's idempotency), so a double click opens one.
 func (s *Service) PayAuctionItem(ctx context.Context, guideToken, itemID string) (*Checkout, error) {
 	if s.payments == nil {
-		return nil, ce.Conflict("this server takes no payments")
+		return nil, errNoPayments
 	}
-	r, err := s.guideRegistration(ctx, guideToken)
+	r, _, err := s.auctionParticipant(ctx, guideToken)
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.store.Events().Get(ctx, r.OrganizationID, r.EventID)
-	if err != nil {
-		return nil, err
-	}
-	if err := auctionAccess(r, e); err != nil {
-		return nil, err
-	}
-	item, err := s.store.AuctionItems().Get(ctx, r.OrganizationID, itemID)
-	if err == nil && item.EventID != r.EventID {
-		err = ce.NotFound("auction item %s not found", itemID)
-	}
+	item, err := eventItem(ctx, s.store, r, itemID)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,9 @@ const (
 	PurposeAuctionItem  PaymentPurpose = "auction_item"
 )
 
+// errNoPayments refuses what needs payments on a Service without them.
+var errNoPayments = ce.Conflict("this server takes no payments")
+
 // CheckoutRequest describes one payment to take.
 type CheckoutRequest struct {
 	Purpose        PaymentPurpose

@@ -120,10 +120,7 @@ func (s *Service) Register(ctx context.Context, eventID string, in RegistrationI
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.store.Tiers().Get(ctx, e.OrganizationID, in.TierID)
-	if errors.Is(err, ce.ErrNotFound) || err == nil && t.EventID != e.ID {
-		return nil, ce.Invalid("tierId", "is not a tier of event %s", e.ID)
-	}
+	t, err := s.eventTier(ctx, e.OrganizationID, e.ID, in.TierID)
 	if err != nil {
 		return nil, err
 	}
@@ -344,27 +341,26 @@ func (s *Service) CancelRegistration(ctx context.Context, orgID, id string, in C
 		if err != nil {
 			return err
 		}
-		now := s.now()
 		wasConfirmed := r.Status == ce.RegistrationConfirmed
-		r.Status, r.CancelledAt, r.CancelReason, r.UpdatedAt = ce.RegistrationCancelled, now, reason, now
+		cancel(r, s.now(), reason)
 		if err := tx.Registrations().Update(ctx, r); err != nil {
 			return txretry.Stale(err)
 		}
 		out = r
-		if !wasConfirmed {
-			// Receivers never heard of it: registration.confirmed
-			// announces a registration, registration.cancelled its end.
-			return s.queueEmail(ctx, tx, r, ce.EmailCancellation, "")
-		}
-		err = s.dispatch(ctx, orgID, webhook.RegistrationCancelled{
-			Attendee:        attendee(r, t),
-			Reason:          reason,
-			Refunded:        r.RefundReference != "",
-			RefundReference: r.RefundReference,
-			CancelledAt:     r.CancelledAt,
-		})
-		if err != nil {
-			return err
+		// Receivers never heard of a registration that was not
+		// confirmed: registration.confirmed announces one,
+		// registration.cancelled its end.
+		if wasConfirmed {
+			err := s.dispatch(ctx, orgID, webhook.RegistrationCancelled{
+				Attendee:        attendee(r, t),
+				Reason:          reason,
+				Refunded:        r.RefundReference != "",
+				RefundReference: r.RefundReference,
+				CancelledAt:     r.CancelledAt,
+			})
+			if err != nil {
+				return err
+			}
 		}
 		return s.queueEmail(ctx, tx, r, ce.EmailCancellation, "")
 	})
@@ -396,7 +392,7 @@ func (s *Service) refund(ctx context.Context, orgID, id string) (string, error) 
 	case r.Status != ce.RegistrationConfirmed || r.AmountPaid.Amount == 0 || r.PaymentReference == "":
 		return "", ce.Invalid("refund", "registration %s has no payment to refund", r.ID)
 	case s.payments == nil:
-		return "", ce.Conflict("this server takes no payments")
+		return "", errNoPayments
 	}
 	ref, err := s.payments.Refund(ctx, r.PaymentReference, refundKey(r.PaymentReference))
 	if err != nil {

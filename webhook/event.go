@@ -287,10 +287,10 @@ func appendCompactObject(b, data []byte) ([]byte, error) {
 // its strings: what json.Compact would remove.
 func hasWhiteSpace(b []byte) bool {
 	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
+		switch {
+		case isWS(b[i]):
 			return true
-		case '"':
+		case b[i] == '"':
 			// Skip to the closing quote, past escaped characters.
 			for i++; i < len(b) && b[i] != '"'; i++ {
 				if b[i] == '\\' {

@@ -167,8 +167,9 @@ func (s *server) newGuidePage(ctx context.Context, g *ticketing.Guide, token str
 		p.TicketPath = "/guide/" + token + "/ticket.png"
 		p.TicketCode = r.TicketCode
 	}
-	if auctionShown(g) {
-		items, err := s.guideAuctionItems(ctx, g)
+	// The auction of an event that takes place, for a confirmed attendee.
+	if g.AuctionAccess() == nil {
+		items, err := s.eventAuctionItems(ctx, g)
 		if err != nil {
 			return guidePage{}, err
 		}
@@ -280,11 +281,6 @@ func (s *server) join(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setAttendeeHeaders(w.Header())
 	http.Redirect(w, r, joinURL, http.StatusSeeOther)
-}
-
-// notFound answers any other path under /guide/ and /join/.
-func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.notFoundPage(w, r)
 }
 
 // notFoundPage answers 404 with a page that says nothing about why: a

@@ -152,18 +152,19 @@ type checkoutResponse struct {
 	ExpiresAt   time.Time `json:"expiresAt,omitzero"`
 }
 
-// auctionShown reports whether the attendee of guide g takes part in the
-// event's silent auction: a confirmed registration for an event that
-// takes place.
-func auctionShown(g *ticketing.Guide) bool { return g.AuctionAccess() == nil }
-
 // guideAuctionItems returns the items of the event of guide g, or the
 // error of Guide.AuctionAccess.
 func (s *server) guideAuctionItems(ctx context.Context, g *ticketing.Guide) ([]*ce.AuctionItem, error) {
 	if err := g.AuctionAccess(); err != nil {
 		return nil, err
 	}
-	return s.svc.ListAuctionItems(ctx, g.Registration.OrganizationID, g.Registration.EventID)
+	return s.eventAuctionItems(ctx, g)
+}
+
+// eventAuctionItems returns the items of the event of guide g, which holds
+// the event already read.
+func (s *server) eventAuctionItems(ctx context.Context, g *ticketing.Guide) ([]*ce.AuctionItem, error) {
+	return s.store.AuctionItems().ListByEvent(ctx, g.Event.OrganizationID, g.Event.ID)
 }
 
 // listGuideAuctionItems answers GET /v1/public/guide/{token}/auction-items:
@@ -264,13 +265,7 @@ func (s *server) placeBidForm(w http.ResponseWriter, r *http.Request) {
 // placeBid bids typed, an amount in major units, on the item for the
 // attendee of guide g.
 func (s *server) placeBid(ctx context.Context, g *ticketing.Guide, token, itemID, typed string) error {
-	if err := g.AuctionAccess(); err != nil {
-		return err
-	}
-	item, err := s.svc.GetAuctionItem(ctx, g.Registration.OrganizationID, itemID)
-	if err == nil && item.EventID != g.Registration.EventID {
-		err = ce.NotFound("auction item %s not found", itemID)
-	}
+	item, err := s.svc.GuideAuctionItem(ctx, g, itemID)
 	if err != nil {
 		return err
 	}
@@ -287,19 +282,24 @@ func (s *server) placeBid(ctx context.Context, g *ticketing.Guide, token, itemID
 // guide again with the reason.
 func (s *server) payItemForm(w http.ResponseWriter, r *http.Request) {
 	token, itemID := r.PathValue("token"), r.PathValue("itemId")
-	g, err := s.svc.GuideByToken(r.Context(), token)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
+	// The guide is read only to show a failure: PayAuctionItem reads what
+	// it needs, and refuses an unknown token as GuideByToken does.
+	fail := func(err error) {
+		g, gerr := s.svc.GuideByToken(r.Context(), token)
+		if gerr != nil {
+			s.pageError(w, r, gerr)
+			return
+		}
+		s.guideFailure(w, r, g, token, &actionFailure{itemID: itemID, action: "The payment was not started", err: err})
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		s.guideFailure(w, r, g, token, &actionFailure{itemID: itemID, action: "The payment was not started", err: formError(err)})
+		fail(formError(err))
 		return
 	}
 	checkout, err := s.svc.PayAuctionItem(r.Context(), token, itemID)
 	if err != nil {
-		s.guideFailure(w, r, g, token, &actionFailure{itemID: itemID, action: "The payment was not started", err: err})
+		fail(err)
 		return
 	}
 	s.setAttendeeHeaders(w.Header())

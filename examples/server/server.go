@@ -78,8 +78,9 @@ func newServer(store storage.Store, svc *ticketing.Service, series *recurrence.S
 	s.mux.HandleFunc("POST /guide/{token}/auction/{itemId}/bids", s.placeBidForm)
 	s.mux.HandleFunc("POST /guide/{token}/auction/{itemId}/pay", s.payItemForm)
 	s.mux.HandleFunc("GET /join/{token}", s.join)
-	s.mux.HandleFunc("GET /guide/", s.notFound)
-	s.mux.HandleFunc("GET /join/", s.notFound)
+	// Any other path under /guide/ and /join/.
+	s.mux.HandleFunc("GET /guide/", s.notFoundPage)
+	s.mux.HandleFunc("GET /join/", s.notFoundPage)
 	// The organizer API.
 	s.mux.Handle("POST /v1/events", s.api(s.createEvent))
 	s.mux.Handle("GET /v1/events", s.api(s.listEvents))

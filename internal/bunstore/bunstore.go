@@ -227,6 +227,24 @@ func (r repos) write(ctx context.Context, fn func(ctx context.Context, db bun.ID
 	})
 }
 
+// atomically runs fn on repositories of one transaction: r's own if r
+// works in one, else a new one, in the turn of a writer. fn translates its
+// errors; a failure to commit is wrapped with op.
+func (r repos) atomically(ctx context.Context, op string, fn func(ctx context.Context, tx repos) error) error {
+	if r.inTx {
+		if err := r.check(); err != nil {
+			return err
+		}
+		return fn(ctx, r)
+	}
+	release, err := r.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return r.runInTx(ctx, op, fn)
+}
+
 // atomicStep runs fn, whose statements stand or fall together, on
 // repositories of one transaction: in a savepoint of r's transaction, so
 // that a failure undoes fn's writes and leaves the transaction usable, or
@@ -239,9 +257,16 @@ func (r repos) atomicStep(ctx context.Context, op string, fn func(ctx context.Co
 	if err := r.check(); err != nil {
 		return err
 	}
+	return r.runInTx(ctx, op, fn)
+}
+
+// runInTx runs fn on repositories of a transaction begun on r.db: a
+// savepoint when r.db is a transaction. fn translates its errors; a
+// failure to begin or commit is wrapped with op.
+func (r repos) runInTx(ctx context.Context, op string, fn func(ctx context.Context, tx repos) error) error {
 	var fnErr error
-	err := r.db.RunInTx(ctx, nil, func(ctx context.Context, sp bun.Tx) error {
-		fnErr = fn(ctx, newRepos(sp, r.shared))
+	err := r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		fnErr = fn(ctx, newRepos(tx, r.shared))
 		return fnErr
 	})
 	switch {

@@ -111,35 +111,6 @@ func (r webhookEndpoints) Delete(ctx context.Context, organizationID, id string)
 
 type webhookDeliveries struct{ repos }
 
-// atomically runs fn on repositories of one transaction: r's own if r
-// works in one, else a new one, in the turn of a writer. fn translates its
-// errors; a failure to commit is wrapped with op.
-func (r repos) atomically(ctx context.Context, op string, fn func(ctx context.Context, tx repos) error) error {
-	if r.inTx {
-		if err := r.check(); err != nil {
-			return err
-		}
-		return fn(ctx, r)
-	}
-	release, err := r.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
-	var fnErr error
-	err = r.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		fnErr = fn(ctx, newRepos(tx, r.shared))
-		return fnErr
-	})
-	switch {
-	case fnErr != nil:
-		return fnErr
-	case err != nil:
-		return r.fail(err, op, "", "")
-	}
-	return nil
-}
-
 // lockEndpoints returns the locking clause that keeps the endpoints a
 // transaction read from being deleted before it inserts their
 // deliveries: FOR KEY SHARE on PostgreSQL; SQLite's write transactions

@@ -247,15 +247,15 @@ func (r registrations) count(ctx context.Context, organizationID string, group f
 				continue
 			}
 			c := counts[key]
-			switch reg.Status {
-			case ce.RegistrationPendingPayment, ce.RegistrationPaymentProcessing:
+			switch {
+			case reg.Status.AwaitsPayment():
 				c.PendingPayment++
-			case ce.RegistrationConfirmed:
+			case reg.Status == ce.RegistrationConfirmed:
 				c.Confirmed++
 				if !reg.CheckedInAt.IsZero() {
 					c.CheckedIn++
 				}
-			case ce.RegistrationCancelled:
+			case reg.Status == ce.RegistrationCancelled:
 				c.Cancelled++
 			}
 			counts[key] = c

@@ -89,8 +89,7 @@ func New(cfg Config) (*Payments, error) {
 		EnableTelemetry: stripe.Bool(false),
 	}
 	if cfg.APIBaseURL != "" {
-		u, err := url.Parse(cfg.APIBaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if !absoluteHTTP(cfg.APIBaseURL) {
 			return nil, fmt.Errorf("stripepay: Config.APIBaseURL %q is not an absolute http(s) URL", cfg.APIBaseURL)
 		}
 		bc.URL = stripe.String(cfg.APIBaseURL)
@@ -198,12 +197,19 @@ func validateRequest(req ticketing.CheckoutRequest) error {
 	return nil
 }
 
+// checkURL reports ErrInvalid naming field unless s is an absolute
+// http(s) URL.
 func checkURL(field, s string) error {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !absoluteHTTP(s) {
 		return ce.Invalid(field, "must be an absolute http(s) URL")
 	}
 	return nil
+}
+
+// absoluteHTTP reports whether s is an absolute http or https URL.
+func absoluteHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // metadata returns the ids of req to keep on the session, leaving out

@@ -172,9 +172,10 @@ const (
 // store refuses, or one already written by a try whose answer was lost),
 // tries again with backoff, as long as the next try comes before
 // leaseEnd, the end of the earliest of the outcomes' leases (after it,
-// the deliveries may be claimed and sent again anyway), and stop is
-// open. It returns the last error.
-func (d *deliverer) finishRetrying(ctx context.Context, stop <-chan struct{}, leaseEnd time.Time, outcomes []storage.Outcome) error {
+// the deliveries may be claimed and sent again anyway), and ctx has not
+// ended; each try records even once ctx has ended. It returns the last
+// error.
+func (d *deliverer) finishRetrying(ctx context.Context, leaseEnd time.Time, outcomes []storage.Outcome) error {
 	for try := 1; ; try++ {
 		err := d.finish(ctx, outcomes)
 		if err == nil || errors.Is(err, ce.ErrInvalid) || errors.Is(err, ce.ErrConflict) {
@@ -187,7 +188,7 @@ func (d *deliverer) finishRetrying(ctx context.Context, stop <-chan struct{}, le
 		timer := time.NewTimer(wait)
 		select {
 		case <-timer.C:
-		case <-stop:
+		case <-ctx.Done():
 			timer.Stop()
 			return err
 		}

@@ -141,13 +141,7 @@ func TestQueuedDeliveryLeaseLapses(t *testing.T) {
 		clock.Advance(attempt)
 		c.answer <- webhook.Result{StatusCode: http.StatusOK, Duration: attempt}
 		// Recorded (logged, if not settled) before the clock moves on.
-		deadline := time.Now().Add(10 * time.Second)
-		for len(deliveryOf(t, s, org, e.ID).Attempts) < sent[e.ID] {
-			if time.Now().After(deadline) {
-				t.Fatalf("endpoint %s: attempt not recorded within 10 s", e.ID)
-			}
-			time.Sleep(time.Millisecond)
-		}
+		waitLog(t, s, org, e.ID, func(d *ce.WebhookDelivery) bool { return len(d.Attempts) >= sent[e.ID] }, 10*time.Second)
 		done = 0
 		for _, e := range byURL {
 			if settled(deliveryOf(t, s, org, e.ID)) {

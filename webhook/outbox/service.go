@@ -281,7 +281,7 @@ func (s *Service) SendTest(ctx context.Context, orgID, endpointID string) (*ce.W
 	o, _ := s.deliver(ctx, &c, RetryPolicy{})
 	// Tried again while the lease lasts and the caller waits: an
 	// unrecorded ping is sent again by a worker when the lease ends.
-	if err := s.finishRetrying(ctx, ctx.Done(), c.Delivery.NextAttemptAt, []storage.Outcome{o}); err != nil {
+	if err := s.finishRetrying(ctx, c.Delivery.NextAttemptAt, []storage.Outcome{o}); err != nil {
 		return nil, err
 	}
 	return &o.Attempt, nil

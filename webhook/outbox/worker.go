@@ -465,7 +465,7 @@ func (r *run) record(ctx context.Context) {
 			}
 		}
 		if len(outcomes) > 0 {
-			if err := r.finishRetrying(ctx, r.sendCtx.Done(), leaseEnd, outcomes); err != nil {
+			if err := r.finishRetrying(r.sendCtx, leaseEnd, outcomes); err != nil {
 				r.logger.ErrorContext(ctx, "record webhook attempts", "count", len(outcomes), "err", err)
 			}
 		}
